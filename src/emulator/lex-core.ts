@@ -1,0 +1,84 @@
+import type { BotDef } from './bot-model.js';
+import { DialogEngine, type Turn } from './dialog.js';
+import type { Fault, FaultRule, Latency } from './faults.js';
+import { takeFault } from './faults.js';
+import type { EmulatedSession, SessionStore } from './session-store.js';
+import { synthesize } from '../audio/speech-synth.js';
+import type { ResamplerFactory } from '../audio/resampler.js';
+import { concatInt16 } from '../audio/resampler.js';
+import type { VadFactory } from '../audio/vad.js';
+import { asInt16 } from '../audio/pcm.js';
+import type { Res } from './http-util.js';
+
+/** What the emulator heard in an utterance (the recognition stand-in, docs/emulator.md). */
+export interface Recognition {
+  transcript: string;
+  /** In echo mode, the caller's audio to play back. */
+  echo?: { pcm: Int16Array; rateHz: number };
+}
+
+/** Shared state and behaviour behind every runtime operation. */
+export class LexCore {
+  readonly engines = new Map<string, DialogEngine>();
+  /** Requests held open by a `hang` fault, ended by `close()`. */
+  readonly hung = new Set<Res>();
+
+  constructor(
+    bots: BotDef[],
+    readonly sessions: SessionStore,
+    readonly resamplers: ResamplerFactory,
+    readonly vad: VadFactory,
+    readonly globalFaults: FaultRule[],
+    readonly globalLatency: Latency,
+    today: () => Date,
+  ) {
+    for (const b of bots) {
+      const e = new DialogEngine(b, today);
+      this.engines.set(`v1:${b.name}`, e);
+      this.engines.set(`v2:${b.botId}`, e);
+    }
+  }
+
+  /** The dialog engine for a V1 bot name or a V2 bot id. */
+  engine(api: 'v1' | 'v2', bot: string): DialogEngine | undefined {
+    return this.engines.get(`${api}:${bot}`);
+  }
+
+  /** Session-specific latency falling back to the global setting. */
+  latency(s: EmulatedSession): Latency {
+    return { ...this.globalLatency, ...s.latency };
+  }
+
+  /** Consumes the next session or global fault that `accept` allows. */
+  fault(s: EmulatedSession, accept: (f: Fault) => boolean): Fault | undefined {
+    return takeFault(s.faults, accept) ?? takeFault(this.globalFaults, accept);
+  }
+
+  /** Recognition stand-in: the next scripted transcript, else echo, else nothing heard. */
+  recognize(s: EmulatedSession, pcm: Buffer, rateHz: number): Recognition {
+    const scripted = s.script.shift();
+    if (s.echo) return { transcript: scripted ?? '', echo: { pcm: asInt16(Buffer.from(pcm)), rateHz } };
+    return { transcript: scripted ?? '' };
+  }
+
+  /** Reply audio at `rateHz`: scripted override, echo, or synthesized speech of `message`. */
+  replyAudio(s: EmulatedSession, message: string | undefined, rateHz: number, rec?: Recognition): Int16Array {
+    if (s.replyAudio) {
+      const pcm = s.replyAudio;
+      s.replyAudio = undefined;
+      return this.resample(pcm, 16000, rateHz);
+    }
+    if (rec?.echo) return this.resample(rec.echo.pcm, rec.echo.rateHz, rateHz);
+    return message ? synthesize(message, rateHz) : new Int16Array(0);
+  }
+
+  private resample(pcm: Int16Array, from: number, to: number): Int16Array {
+    if (from === to) return pcm;
+    const r = this.resamplers.create(from, to);
+    try {
+      return concatInt16([r.process(pcm), r.flush()]).subarray(0, Math.round((pcm.length * to) / from));
+    } finally {
+      r.close();
+    }
+  }
+}
