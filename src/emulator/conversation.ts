@@ -48,6 +48,8 @@ class Conversation {
   private heartbeat: NodeJS.Timeout | undefined;
   private ended = false;
   private lastAudioEventId = '';
+  /** Settles when the last event written has left for the socket. */
+  private flushed: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly core: LexCore,
@@ -234,6 +236,7 @@ class Conversation {
     });
     await this.speak(turn.message, turn.interruptible, turn, rec);
     if (this.core.fault(this.s, (f) => f.type === 'dropStream')) {
+      await this.flushed;
       this.ended = true;
       resetConnection(this.res);
     }
@@ -258,7 +261,8 @@ class Conversation {
 
   private emit(type: string, body: Record<string, unknown>): void {
     if (this.ended || this.res.destroyed) return;
-    (this.res as ServerResponse).write(encodeEvent(type, { ...body, eventId: `RESPONSE-${++this.responseSeq}` }));
+    const bytes = encodeEvent(type, { ...body, eventId: `RESPONSE-${++this.responseSeq}` });
+    this.flushed = new Promise((resolve) => (this.res as ServerResponse).write(bytes, () => resolve()));
   }
 
   private fail(code: string, message: string, unmodeled = false): void {

@@ -49,11 +49,12 @@ export async function writeAudioBody(core: LexCore, s: EmulatedSession, res: Res
   const chunk = chunkDelayMs > 0 || reset ? 3200 : audio.length || 1;
   for (let off = 0; off < audio.length; off += chunk) {
     if (res.destroyed) return;
-    if (reset && off >= audio.length / 2) {
+    if (reset && off > 0 && off >= audio.length / 2) {
       resetConnection(res);
       return;
     }
-    (res as ServerResponse).write(audio.subarray(off, off + chunk));
+    // Wait for the bytes to leave so a reset really lands mid-body.
+    await new Promise<void>((resolve) => (res as ServerResponse).write(audio.subarray(off, off + chunk), () => resolve()));
     if (chunkDelayMs > 0) await delay(chunkDelayMs);
   }
   if (reset) {
