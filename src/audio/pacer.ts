@@ -10,7 +10,7 @@ export interface PacerOptions {
   clock: Clock;
   /** Sends one frame; returns false when the transport cannot take it (frame dropped). */
   send(frame: Buffer): boolean;
-  /** Called once each time a reply that was `end()`ed has been fully sent. */
+  /** Called once each time a reply that was `end()`ed has had its last frame sent. */
   onDrained?(): void;
   /** Called when the far end would have run dry in the middle of a reply. */
   onUnderrun?(gapMs: number): void;
@@ -29,7 +29,6 @@ export class Pacer {
   private runStart = 0;
   private sentInRun = 0;
   private timer: unknown;
-  private drainTimer: unknown;
   private midReply = false;
   private closed = false;
   /** Frames sent since creation. */
@@ -89,9 +88,7 @@ export class Pacer {
     this.sentInRun = 0;
     this.midReply = false;
     if (this.timer !== undefined) this.opts.clock.clearTimer(this.timer);
-    if (this.drainTimer !== undefined) this.opts.clock.clearTimer(this.drainTimer);
     this.timer = undefined;
-    this.drainTimer = undefined;
   }
 
   /** Stops for good; idempotent. */
@@ -136,13 +133,8 @@ export class Pacer {
     }
     if (this.ending && this.partial === undefined) {
       this.ending = false;
-      // Report drain when the far end has played the last frame, not when it was sent.
-      const playedAt = this.runStart + this.sentInRun * FRAME_MS;
       this.midReply = false;
-      this.drainTimer = this.opts.clock.setTimer(() => {
-        this.drainTimer = undefined;
-        this.opts.onDrained?.();
-      }, playedAt - now);
+      this.opts.onDrained?.();
     }
   }
 }

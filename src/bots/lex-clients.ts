@@ -1,0 +1,59 @@
+import { Agent } from 'node:https';
+import { Agent as HttpAgent } from 'node:http';
+import { LexRuntimeServiceClient } from '@aws-sdk/client-lex-runtime-service';
+import { LexRuntimeV2Client } from '@aws-sdk/client-lex-runtime-v2';
+import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
+import type { CallConfig } from '../session/call-config.js';
+
+/** Server-side Lex settings (never per call: no endpoint comes from a caller). */
+export interface LexSettings {
+  endpointUrl?: string;
+  timeoutMs: number;
+  maxAttempts: number;
+}
+
+/** Builds per-call SDK clients from the call's own credentials. */
+export interface LexClientFactory {
+  v1(call: CallConfig): LexRuntimeServiceClient;
+  /** `streaming`: HTTP/2 for StartConversation; otherwise HTTP/1.1 keep-alive. */
+  v2(call: CallConfig, streaming: boolean): LexRuntimeV2Client;
+}
+
+function credentials(call: CallConfig) {
+  return { accessKeyId: call.awsKey, secretAccessKey: call.awsSecret, sessionToken: call.awsSessionToken };
+}
+
+/**
+ * The production factory. Per-utterance requests use HTTP/1.1 with a keep-alive agent
+ * per call (the next utterance reuses the connection); StartConversation needs HTTP/2.
+ */
+export function createLexClientFactory(s: LexSettings): LexClientFactory {
+  const http1 = () =>
+    new NodeHttpHandler({
+      requestTimeout: s.timeoutMs,
+      connectionTimeout: Math.min(s.timeoutMs, 3000),
+      throwOnRequestTimeout: true,
+      httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 2 }),
+      httpsAgent: new Agent({ keepAlive: true, maxSockets: 2 }),
+    });
+  return {
+    v1: (call) =>
+      new LexRuntimeServiceClient({
+        region: call.awsRegion,
+        endpoint: s.endpointUrl,
+        credentials: credentials(call),
+        maxAttempts: s.maxAttempts,
+        requestHandler: http1(),
+      }),
+    v2: (call, streaming) =>
+      new LexRuntimeV2Client({
+        region: call.awsRegion,
+        endpoint: s.endpointUrl,
+        credentials: credentials(call),
+        maxAttempts: s.maxAttempts,
+        requestHandler: streaming
+          ? new NodeHttp2Handler({ requestTimeout: 0, sessionTimeout: 0, disableConcurrentStreams: true })
+          : http1(),
+      }),
+  };
+}

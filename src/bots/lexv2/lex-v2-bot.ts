@@ -1,0 +1,82 @@
+import { PassThrough, type Readable } from 'node:stream';
+import { RecognizeUtteranceCommand, type LexRuntimeV2Client, type RecognizeUtteranceCommandOutput } from '@aws-sdk/client-lex-runtime-v2';
+import type { BotReply, UtteranceBot, UtteranceUpload } from '../bot.js';
+import { lexAudioContentType, truthy } from '../bot.js';
+import { fromLexError } from '../errors.js';
+import { decodeV2Header, encodeV2Header } from './headers.js';
+import type { CallConfig } from '../../session/call-config.js';
+
+/** Address of a V2 bot session (the `/bots/.../sessions/...` path). */
+export interface V2Address {
+  botId: string;
+  botAliasId: string;
+  localeId: string;
+  sessionId: string;
+}
+
+interface V2State {
+  dialogAction?: { type?: string };
+  intent?: { name?: string };
+  sessionAttributes?: Record<string, string>;
+}
+
+/** Lex V2 RecognizeUtterance, one request per utterance; replies as 16 kHz `audio/pcm`. */
+export class LexV2Bot implements UtteranceBot {
+  readonly api = 'v2' as const;
+  private first = true;
+
+  constructor(
+    private readonly client: LexRuntimeV2Client,
+    private readonly addr: V2Address,
+    private readonly call: CallConfig,
+  ) {}
+
+  startUtterance(rateHz: number, signal: AbortSignal): UtteranceUpload {
+    const body = new PassThrough();
+    const reply = this.recognize(body, lexAudioContentType(rateHz), signal);
+    return { write: (pcm) => void body.write(pcm), end: () => void body.end(), reply };
+  }
+
+  sendText(text: string, signal: AbortSignal): Promise<BotReply> {
+    return this.recognize(Buffer.from(text, 'utf8'), 'text/plain; charset=utf-8', signal);
+  }
+
+  close(): void {
+    this.client.destroy();
+  }
+
+  private async recognize(input: Readable | Buffer, requestContentType: string, signal: AbortSignal): Promise<BotReply> {
+    const sessionState = this.first && this.call.sessionAttributes ? encodeV2Header({ sessionAttributes: this.call.sessionAttributes }) : undefined;
+    this.first = false;
+    let out: RecognizeUtteranceCommandOutput;
+    try {
+      out = await this.client.send(
+        new RecognizeUtteranceCommand({
+          ...this.addr,
+          requestContentType,
+          responseContentType: 'audio/pcm',
+          inputStream: input,
+          sessionState,
+          requestAttributes: this.call.requestAttributes ? encodeV2Header(this.call.requestAttributes) : undefined,
+        }),
+        { abortSignal: signal },
+      );
+    } catch (err) {
+      if (input instanceof PassThrough) input.destroy();
+      throw fromLexError(err);
+    }
+    const state = (decodeV2Header(out.sessionState) ?? {}) as V2State;
+    const messages = decodeV2Header(out.messages) as { content?: string }[] | undefined;
+    const transcript = decodeV2Header(out.inputTranscript);
+    const action = state.dialogAction?.type;
+    return {
+      audio: out.audioStream as AsyncIterable<Uint8Array> | undefined,
+      audioRateHz: 16000,
+      transcript: typeof transcript === 'string' ? transcript : undefined,
+      message: Array.isArray(messages) ? messages.map((m) => m.content ?? '').join(' ') : undefined,
+      dialogState: action,
+      intentName: state.intent?.name,
+      endCall: truthy(state.sessionAttributes?.['nexmo-close']) || (this.call.hangupOnClose && action === 'Close'),
+    };
+  }
+}

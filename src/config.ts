@@ -1,0 +1,120 @@
+import { ConnectorError } from './errors.js';
+
+/** Server configuration, from the environment (docs/configuration.md lists every key). */
+export interface Config {
+  /** Listen port (`PORT`, default 5000 like the original). */
+  port: number;
+  /** Listen address (`HOST`, default 0.0.0.0). */
+  host: string;
+  /** Public base URL for `/answer` and `/twiml` (`PUBLIC_URL`); default: from the request's Host headers. */
+  publicUrl?: string;
+  /** All Lex traffic goes here (`LEX_ENDPOINT_URL`): the emulator or a VPC endpoint. Server config only. */
+  lexEndpointUrl?: string;
+  /** Start the Lex emulator in-process and use it when no `LEX_ENDPOINT_URL` is set (`EMBEDDED_EMULATOR`). */
+  embeddedEmulator: boolean;
+  /** Port of the embedded emulator (`EMULATOR_PORT`, default 0 = any free port). */
+  emulatorPort: number;
+  logLevel: string;
+  /** Maximum concurrent calls; more are refused with 503 before the upgrade (`MAX_CALLS`). */
+  maxCalls: number;
+  /** Maximum WebSocket message size in bytes (`MAX_MESSAGE_BYTES`). */
+  maxMessageBytes: number;
+  /** Time allowed for the first (configuration) message, ms (`FIRST_MESSAGE_TIMEOUT_MS`). */
+  firstMessageTimeoutMs: number;
+  /** Longest call, ms (`MAX_CALL_MS`); then close 4005. */
+  maxCallMs: number;
+  /** Audio queued at the far end ahead of playout, ms (`PACER_LEAD_MS`). */
+  pacerLeadMs: number;
+  /** Outbound bytes the socket may hold before the call is closed as a slow reader (`MAX_BUFFERED_BYTES`). */
+  maxBufferedBytes: number;
+  /** Socket idle time while waiting for Lex, ms (`LEX_TIMEOUT_MS`). */
+  lexTimeoutMs: number;
+  /** SDK attempts for retryable Lex requests (`LEX_MAX_ATTEMPTS`). */
+  lexMaxAttempts: number;
+  /** Idle time that ends a DTMF entry on the utterance routes, ms (`DTMF_TIMEOUT_MS`). */
+  dtmfTimeoutMs: number;
+  /** Graceful drain limit on SIGTERM, ms (`DRAIN_TIMEOUT_MS`). */
+  drainTimeoutMs: number;
+  /** Shared token callers must present (`CONNECTOR_AUTH_TOKEN`); unset: no auth. */
+  connectorAuthToken?: string;
+  /** Twilio auth token for `X-Twilio-Signature` validation (`TWILIO_AUTH_TOKEN`). */
+  twilioAuthToken?: string;
+  /** Speex resampler quality 0-10 (`RESAMPLER_QUALITY`). */
+  resamplerQuality: number;
+  /** Example bot used by `/answer` and `/twiml` (`EXAMPLE_*`). */
+  example: { botName: string; botAlias: string; botId: string; botAliasId: string; localeId: string; awsKey?: string; awsSecret?: string; route: 'v1' | 'v2' | 'conversation' };
+}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, key: string, def: number, min: number, max: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return def;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConnectorError('CONFIG_INVALID', `${key} must be an integer from ${min} to ${max} (got "${raw}")`);
+  }
+  return n;
+}
+
+function bool(env: Env, key: string, def: boolean): boolean {
+  const raw = env[key]?.toLowerCase();
+  if (raw === undefined || raw === '') return def;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConnectorError('CONFIG_INVALID', `${key} must be true or false (got "${env[key]}")`);
+}
+
+function url(env: Env, key: string): string | undefined {
+  const raw = env[key];
+  if (!raw) return undefined;
+  try {
+    const u = new URL(raw);
+    if (!['http:', 'https:'].includes(u.protocol)) throw new Error('scheme');
+    return raw.replace(/\/$/, '');
+  } catch {
+    throw new ConnectorError('CONFIG_INVALID', `${key} must be an http(s) URL (got "${raw}")`);
+  }
+}
+
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Parses and validates the configuration; throws `ConnectorError` CONFIG_INVALID naming the key. */
+export function loadConfig(env: Env = process.env): Config {
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!LEVELS.includes(logLevel)) throw new ConnectorError('CONFIG_INVALID', `LOG_LEVEL must be one of ${LEVELS.join(', ')}`);
+  const route = (env.EXAMPLE_ROUTE || 'v2') as Config['example']['route'];
+  if (!['v1', 'v2', 'conversation'].includes(route)) throw new ConnectorError('CONFIG_INVALID', 'EXAMPLE_ROUTE must be v1, v2 or conversation');
+  return {
+    port: int(env, 'PORT', 5000, 0, 65535),
+    host: env.HOST || '0.0.0.0',
+    publicUrl: url(env, 'PUBLIC_URL'),
+    lexEndpointUrl: url(env, 'LEX_ENDPOINT_URL'),
+    embeddedEmulator: bool(env, 'EMBEDDED_EMULATOR', !env.LEX_ENDPOINT_URL),
+    emulatorPort: int(env, 'EMULATOR_PORT', 0, 0, 65535),
+    logLevel,
+    maxCalls: int(env, 'MAX_CALLS', 1000, 1, 100_000),
+    maxMessageBytes: int(env, 'MAX_MESSAGE_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),
+    firstMessageTimeoutMs: int(env, 'FIRST_MESSAGE_TIMEOUT_MS', 5000, 100, 600_000),
+    maxCallMs: int(env, 'MAX_CALL_MS', 2 * 3600_000, 1000, 24 * 3600_000),
+    pacerLeadMs: int(env, 'PACER_LEAD_MS', 100, 20, 2000),
+    maxBufferedBytes: int(env, 'MAX_BUFFERED_BYTES', 512 * 1024, 16 * 1024, 64 * 1024 * 1024),
+    lexTimeoutMs: int(env, 'LEX_TIMEOUT_MS', 10_000, 100, 120_000),
+    lexMaxAttempts: int(env, 'LEX_MAX_ATTEMPTS', 3, 1, 10),
+    dtmfTimeoutMs: int(env, 'DTMF_TIMEOUT_MS', 2000, 100, 60_000),
+    drainTimeoutMs: int(env, 'DRAIN_TIMEOUT_MS', 30_000, 0, 3600_000),
+    connectorAuthToken: env.CONNECTOR_AUTH_TOKEN || undefined,
+    twilioAuthToken: env.TWILIO_AUTH_TOKEN || undefined,
+    resamplerQuality: int(env, 'RESAMPLER_QUALITY', 6, 0, 10),
+    example: {
+      botName: env.EXAMPLE_BOT_NAME || 'OrderFlowers',
+      botAlias: env.EXAMPLE_BOT_ALIAS || '$LATEST',
+      botId: env.EXAMPLE_BOT_ID || 'ORDERFLWRS',
+      botAliasId: env.EXAMPLE_BOT_ALIAS_ID || 'TSTALIASID',
+      localeId: env.EXAMPLE_LOCALE_ID || 'en_US',
+      awsKey: env.EXAMPLE_AWS_KEY || undefined,
+      awsSecret: env.EXAMPLE_AWS_SECRET || undefined,
+      route,
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** The connector's Prometheus metrics, on a registry of its own (docs/operations.md). */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly activeCalls = new Gauge({ name: 'lexconn_active_calls', help: 'Calls in progress', labelNames: ['platform', 'route'], registers: [this.registry] });
+  readonly calls = new Counter({ name: 'lexconn_calls_total', help: 'Calls started', labelNames: ['platform', 'route'], registers: [this.registry] });
+  readonly closes = new Counter({ name: 'lexconn_call_closes_total', help: 'Calls ended, by WebSocket close code', labelNames: ['code'], registers: [this.registry] });
+  readonly rejected = new Counter({ name: 'lexconn_upgrades_rejected_total', help: 'WebSocket upgrades refused before the handshake', labelNames: ['status'], registers: [this.registry] });
+  readonly turns = new Counter({ name: 'lexconn_turns_total', help: 'Bot turns (replies started)', labelNames: ['route'], registers: [this.registry] });
+  readonly turnLatency = new Histogram({
+    name: 'lexconn_turn_latency_seconds',
+    help: 'End of caller speech (or DTMF entry) to first reply frame sent',
+    labelNames: ['route'],
+    buckets: [0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10],
+    registers: [this.registry],
+  });
+  readonly lexFirstByte = new Histogram({
+    name: 'lexconn_lex_first_byte_seconds',
+    help: 'Lex request end (or conversation turn end) to first reply byte',
+    labelNames: ['api'],
+    buckets: [0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 2, 5, 10],
+    registers: [this.registry],
+  });
+  readonly lexTotal = new Histogram({
+    name: 'lexconn_lex_request_seconds',
+    help: 'Whole Lex request, first byte sent to last reply byte',
+    labelNames: ['api'],
+    buckets: [0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30],
+    registers: [this.registry],
+  });
+  readonly bargeIns = new Counter({ name: 'lexconn_barge_ins_total', help: 'Bot prompts interrupted by the caller', labelNames: ['route'], registers: [this.registry] });
+  readonly dtmf = new Counter({ name: 'lexconn_dtmf_digits_total', help: 'DTMF keys received', registers: [this.registry] });
+  readonly errors = new Counter({ name: 'lexconn_errors_total', help: 'Errors by stable code', labelNames: ['code'], registers: [this.registry] });
+  readonly framesSent = new Counter({ name: 'lexconn_frames_sent_total', help: 'Audio frames sent to callers', registers: [this.registry] });
+  readonly framesDropped = new Counter({ name: 'lexconn_frames_dropped_total', help: 'Audio frames dropped (socket not writable)', registers: [this.registry] });
+  readonly underruns = new Counter({ name: 'lexconn_pacer_underruns_total', help: 'Replies whose audio arrived slower than real time (far end ran dry)', registers: [this.registry] });
+  readonly streamReopens = new Counter({ name: 'lexconn_lex_stream_reopens_total', help: 'StartConversation streams reopened after a drop', registers: [this.registry] });
+
+  constructor(defaults = true) {
+    // Includes nodejs_eventloop_lag_* (event-loop delay) and process CPU/RSS.
+    if (defaults) collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
+  }
+}

@@ -1,0 +1,18 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../audio/clock.js';
+import type { ResamplerFactory } from '../audio/resampler.js';
+import type { VadFactory } from '../audio/vad.js';
+import type { Config } from '../config.js';
+import type { Metrics } from '../metrics.js';
+import type { LexClientFactory } from '../bots/lex-clients.js';
+
+/** What every connection of one connector shares. */
+export interface ConnectorContext {
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  vad: VadFactory;
+  resamplers: ResamplerFactory;
+  lex: LexClientFactory;
+}

@@ -1,0 +1,41 @@
+/**
+ * Every WebSocket close the connector makes, with its code and a fixed reason
+ * (docs/errors-and-close-codes.md). Reasons that name a field append it after ": ".
+ */
+export const CloseCodes = {
+  /** The dialog ended (Lex Close / `nexmo-close`) after the last prompt played, or the platform stopped the stream. */
+  NORMAL: { code: 1000, reason: 'dialog ended' },
+  /** The server is shutting down and the drain deadline passed. */
+  GOING_AWAY: { code: 1001, reason: 'server shutting down' },
+  /** A message exceeded MAX_MESSAGE_BYTES (sent by the ws library). */
+  TOO_BIG: { code: 1009, reason: 'message too big' },
+  /** An unexpected internal error. */
+  INTERNAL: { code: 1011, reason: 'internal error' },
+  /** A text message was not valid JSON, or not a JSON object, or the first message was not the platform's start message. */
+  BAD_MESSAGE: { code: 4000, reason: 'malformed message' },
+  /** Binary audio arrived before the configuration message. */
+  AUDIO_BEFORE_CONFIG: { code: 4001, reason: 'audio before configuration' },
+  /** A configuration value is missing or invalid; the reason names the field. */
+  INVALID_CONFIG: { code: 4002, reason: 'invalid configuration' },
+  /** CONNECTOR_AUTH_TOKEN is set and the first message's `token` is missing or wrong. */
+  UNAUTHORIZED: { code: 4003, reason: 'unauthorized' },
+  /** No configuration message within FIRST_MESSAGE_TIMEOUT_MS. */
+  CONFIG_TIMEOUT: { code: 4004, reason: 'no configuration message in time' },
+  /** The call reached MAX_CALL_MS. */
+  MAX_DURATION: { code: 4005, reason: 'maximum call duration reached' },
+  /** The platform did not read our audio fast enough (MAX_BUFFERED_BYTES). */
+  SLOW_CONSUMER: { code: 4006, reason: 'slow consumer' },
+  /** A Twilio message broke the protocol (media before start, wrong streamSid, invalid base64). */
+  PROTOCOL_ERROR: { code: 4007, reason: 'protocol error' },
+  /** The Lex conversation stream failed and could not be reopened. */
+  LEX_STREAM_FAILED: { code: 4008, reason: 'lex stream failed' },
+} as const;
+
+/** A named close (code + reason). */
+export type CloseSpec = (typeof CloseCodes)[keyof typeof CloseCodes];
+
+/** WebSocket close reasons are limited to 123 bytes. */
+export function closeReason(spec: CloseSpec, detail?: string): string {
+  const r = detail ? `${spec.reason}: ${detail}` : spec.reason;
+  return Buffer.byteLength(r) <= 123 ? r : Buffer.from(r).subarray(0, 123).toString('utf8').replace(/\uFFFD$/, '');
+}

@@ -1,0 +1,50 @@
+import { Writable } from 'node:stream';
+import { createConnector, type Connector } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/server.js';
+import type { Clock } from '../../src/audio/clock.js';
+import { DEMO_KEY } from '../../src/emulator/sigv4.js';
+import { scaledClock } from './scaled-clock.js';
+
+/** A connector wired to an in-process emulator, both on 127.0.0.1:0, with captured logs. */
+export interface Stack {
+  emu: Emulator;
+  connector: Connector;
+  /** `ws://127.0.0.1:PORT` */
+  wsUrl: string;
+  httpUrl: string;
+  /** Every log line the connector wrote, as text. */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+/** NCCO headers with the emulator's demo credentials. */
+export function demoHeaders(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { aws_key: DEMO_KEY.accessKeyId, aws_secret: DEMO_KEY.secretAccessKey, ...extra };
+}
+
+export async function startStack(opts: { env?: Record<string, string>; clock?: Clock; emulator?: EmulatorOptions } = {}): Promise<Stack> {
+  const emu = await createEmulator({ today: () => new Date('2026-11-22T12:00:00Z'), conversation: { heartbeatMs: 0 }, ...opts.emulator });
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      logs.push(String(chunk));
+      cb();
+    },
+  });
+  const config: Config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LEX_ENDPOINT_URL: emu.url, LOG_LEVEL: 'debug', ...opts.env });
+  const connector = await createConnector({ config, logger: createLogger('debug', sink), clock: opts.clock ?? scaledClock(10) });
+  const { url } = await connector.listen();
+  return {
+    emu,
+    connector,
+    httpUrl: url,
+    wsUrl: url.replace('http', 'ws'),
+    logs,
+    close: async () => {
+      await connector.close();
+      await emu.close();
+    },
+  };
+}
