@@ -90,7 +90,9 @@ export function loadConfig(env: Env = process.env): Config {
     host: env.HOST || '0.0.0.0',
     publicUrl: url(env, 'PUBLIC_URL'),
     lexEndpointUrl: url(env, 'LEX_ENDPOINT_URL'),
-    embeddedEmulator: bool(env, 'EMBEDDED_EMULATOR', !env.LEX_ENDPOINT_URL),
+    // The emulator is the default back-end for development; production (NODE_ENV=production, as in
+    // the Docker image and on Heroku) talks to AWS unless told otherwise.
+    embeddedEmulator: bool(env, 'EMBEDDED_EMULATOR', !env.LEX_ENDPOINT_URL && env.NODE_ENV !== 'production'),
     emulatorPort: int(env, 'EMULATOR_PORT', 0, 0, 65535),
     logLevel,
     maxCalls: int(env, 'MAX_CALLS', 1000, 1, 100_000),

@@ -7,6 +7,10 @@ import pino, { type Logger, type DestinationStream } from 'pino';
 export const REDACT_PATHS = [
   'aws_secret',
   'aws_session_token',
+  'awsSecret',
+  'awsSessionToken',
+  '*.awsSecret',
+  '*.awsSessionToken',
   'token',
   'authorization',
   '*.aws_secret',

@@ -39,6 +39,11 @@ export class ManualClock implements Clock {
     return this.timers.size;
   }
 
+  /** Moves time forward without firing anything (an event-loop stall); overdue timers fire on the next `advance`. */
+  stall(ms: number): void {
+    this.t += ms;
+  }
+
   /** Moves time forward by `ms`, firing due timers in time order. */
   advance(ms: number): void {
     const end = this.t + ms;

@@ -18,7 +18,7 @@ export interface PacerOptions {
 
 /**
  * Sends audio as exactly one 20 ms frame per message on a monotonic deadline: frame i of
- * a run is due at `t0 + i*20 - lead`, so the far end never holds more than `leadMs`.
+ * a run is due at `t0 + (i+1)*20 - lead`, so the far end never holds more than `leadMs`.
  * After a stall the schedule is re-based instead of bursting the missed frames.
  */
 export class Pacer {
@@ -113,7 +113,8 @@ export class Pacer {
         this.runStart = now;
         this.sentInRun = 0;
       }
-      while (this.queuedBytes > 0 && this.runStart + this.sentInRun * FRAME_MS - leadMs <= now) {
+      // Frame i may go once the far end would still hold at most `leadMs` after receiving it.
+      while (this.queuedBytes > 0 && this.runStart + (this.sentInRun + 1) * FRAME_MS - leadMs <= now) {
         const head = this.chunks[0];
         const frame = head.subarray(0, frameBytes);
         if (head.length === frameBytes) this.chunks.shift();
@@ -127,7 +128,7 @@ export class Pacer {
       }
     }
     if (this.queuedBytes > 0) {
-      const due = this.runStart + this.sentInRun * FRAME_MS - leadMs;
+      const due = this.runStart + (this.sentInRun + 1) * FRAME_MS - leadMs;
       this.timer = this.opts.clock.setTimer(() => this.tick(), due - now);
       return;
     }

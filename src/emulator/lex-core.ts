@@ -22,6 +22,7 @@ export class LexCore {
   readonly engines = new Map<string, DialogEngine>();
   /** Requests held open by a `hang` fault, ended by `close()`. */
   readonly hung = new Set<Res>();
+  private readonly speech = new Map<string, Int16Array>();
 
   constructor(
     bots: BotDef[],
@@ -69,7 +70,16 @@ export class LexCore {
       return this.resample(pcm, 16000, rateHz);
     }
     if (rec?.echo) return this.resample(rec.echo.pcm, rec.echo.rateHz, rateHz);
-    return message ? synthesize(message, rateHz) : new Int16Array(0);
+    if (!message) return new Int16Array(0);
+    // Prompts repeat across calls: synthesize each (text, rate) once.
+    const key = `${rateHz}:${message}`;
+    let pcm = this.speech.get(key);
+    if (!pcm) {
+      pcm = synthesize(message, rateHz);
+      if (this.speech.size >= 512) this.speech.delete(this.speech.keys().next().value!);
+      this.speech.set(key, pcm);
+    }
+    return pcm;
   }
 
   private resample(pcm: Int16Array, from: number, to: number): Int16Array {

@@ -48,3 +48,14 @@ export async function startStack(opts: { env?: Record<string, string>; clock?: C
     },
   };
 }
+
+/** Current value of `lexconn_errors_total{code}`. */
+export async function errorCount(stack: Stack, code: string): Promise<number> {
+  const m = await stack.connector.metrics.errors.get();
+  return m.values.find((v) => v.labels.code === code)?.value ?? 0;
+}
+
+/** Resolves once `check` is true, polling the event loop (waits for a condition, never asserts time). */
+export async function until(check: () => boolean | Promise<boolean>): Promise<void> {
+  while (!(await check())) await new Promise((r) => setTimeout(r, 5));
+}

@@ -1,0 +1,48 @@
+import 'dotenv/config';
+import { createConnector } from './app.js';
+import { loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { createEmulator, type Emulator } from './emulator/server.js';
+import { DEMO_KEY } from './emulator/sigv4.js';
+import { ConnectorError } from './errors.js';
+
+/** Process entry: config, optional embedded emulator, server, signals, drain. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    console.error(`lex-connector: ${(err as Error).message}`);
+    process.exit(78); // EX_CONFIG
+  }
+  const logger = createLogger(config.logLevel);
+  let emulator: Emulator | undefined;
+  if (config.embeddedEmulator && !config.lexEndpointUrl) {
+    emulator = await createEmulator({ host: '127.0.0.1', port: config.emulatorPort, logger: logger.child({ component: 'emulator' }) });
+    config = { ...config, lexEndpointUrl: emulator.url, example: { ...config.example, awsKey: config.example.awsKey ?? DEMO_KEY.accessKeyId, awsSecret: config.example.awsSecret ?? DEMO_KEY.secretAccessKey } };
+    logger.info({ emulator: emulator.url, aws_key: DEMO_KEY.accessKeyId }, 'embedded Lex emulator is the Lex back-end (set LEX_ENDPOINT_URL or EMBEDDED_EMULATOR=false for AWS)');
+  }
+  const connector = await createConnector({ config, logger });
+  const { port } = await connector.listen();
+  logger.info({ port, lex: config.lexEndpointUrl ?? 'AWS regional endpoints' }, 'lex connector listening');
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    connector
+      .drain()
+      .then(() => emulator?.close())
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('unhandledRejection', (err) => logger.error({ err: err instanceof ConnectorError ? { code: err.code } : err }, 'unhandled rejection'));
+}
+
+void main();
