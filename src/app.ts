@@ -53,7 +53,7 @@ export async function createConnector(deps: ConnectorDeps): Promise<Connector> {
     logger,
     clock: deps.clock ?? systemClock,
     metrics,
-    vad: await VadFactory.load(),
+    vad: await VadFactory.load(config.vadEngine),
     resamplers: await ResamplerFactory.load(config.resamplerQuality),
     lex: deps.lex ?? createLexClientFactory({ endpointUrl: config.lexEndpointUrl, timeoutMs: config.lexTimeoutMs, maxAttempts: config.lexMaxAttempts }),
   };

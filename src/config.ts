@@ -39,6 +39,8 @@ export interface Config {
   connectorAuthToken?: string;
   /** Twilio auth token for `X-Twilio-Signature` validation (`TWILIO_AUTH_TOKEN`). */
   twilioAuthToken?: string;
+  /** VAD implementation (`VAD_ENGINE`): fvad-wasm (default) or node-vad (optional native addon). */
+  vadEngine: 'fvad-wasm' | 'node-vad';
   /** Speex resampler quality 0-10 (`RESAMPLER_QUALITY`). */
   resamplerQuality: number;
   /** Example bot used by `/answer` and `/twiml` (`EXAMPLE_*`). */
@@ -83,6 +85,8 @@ const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 export function loadConfig(env: Env = process.env): Config {
   const logLevel = env.LOG_LEVEL || 'info';
   if (!LEVELS.includes(logLevel)) throw new ConnectorError('CONFIG_INVALID', `LOG_LEVEL must be one of ${LEVELS.join(', ')}`);
+  const vadEngine = (env.VAD_ENGINE || 'fvad-wasm') as Config['vadEngine'];
+  if (!['fvad-wasm', 'node-vad'].includes(vadEngine)) throw new ConnectorError('CONFIG_INVALID', 'VAD_ENGINE must be fvad-wasm or node-vad');
   const route = (env.EXAMPLE_ROUTE || 'v2') as Config['example']['route'];
   if (!['v1', 'v2', 'conversation'].includes(route)) throw new ConnectorError('CONFIG_INVALID', 'EXAMPLE_ROUTE must be v1, v2 or conversation');
   return {
@@ -107,6 +111,7 @@ export function loadConfig(env: Env = process.env): Config {
     drainTimeoutMs: int(env, 'DRAIN_TIMEOUT_MS', 30_000, 0, 3600_000),
     connectorAuthToken: env.CONNECTOR_AUTH_TOKEN || undefined,
     twilioAuthToken: env.TWILIO_AUTH_TOKEN || undefined,
+    vadEngine,
     resamplerQuality: int(env, 'RESAMPLER_QUALITY', 6, 0, 10),
     example: {
       botName: env.EXAMPLE_BOT_NAME || 'OrderFlowers',

@@ -1,19 +1,24 @@
+import { createRequire } from 'node:module';
 import type { EmscriptenModule } from './wasm-heap.js';
 import { frameSamples } from './pcm.js';
 
 /**
- * A voice-activity scorer: one decision per 20 ms frame. Implementations wrap the
- * WebRTC VAD algorithm; the decision logic (pre-roll, hangover) lives in `Segmenter`.
+ * A voice-activity scorer: one decision per 20 ms frame, delivered in frame order.
+ * Implementations wrap the WebRTC VAD algorithm; the decision logic (pre-roll,
+ * hangover) lives in `Segmenter`.
  */
 export interface VadScorer {
-  /** True when the 20 ms frame (PCM16 at the scorer's rate) holds speech. */
-  isSpeech(frame: Int16Array): boolean;
+  /**
+   * Scores a 20 ms frame (PCM16 at the scorer's rate). `done` runs synchronously for
+   * fvad-wasm and later, but always in frame order, for node-vad.
+   */
+  score(frame: Int16Array, done: (speech: boolean) => void): void;
   /** Releases native or WASM memory; idempotent. */
   close(): void;
 }
 
-/** Rates the WebRTC VAD accepts. */
-export const VAD_RATES = [8000, 16000, 32000, 48000] as const;
+/** Names of the VAD implementations (`VAD_ENGINE`); docs/audio.md has the measurements. */
+export type VadEngine = 'fvad-wasm' | 'node-vad';
 
 interface FvadModule extends EmscriptenModule {
   _fvad_new(): number;
@@ -23,14 +28,7 @@ interface FvadModule extends EmscriptenModule {
   _fvad_process(h: number, ptr: number, samples: number): number;
 }
 
-let fvadModule: Promise<FvadModule> | undefined;
-
-function loadFvad(): Promise<FvadModule> {
-  fvadModule ??= import('@echogarden/fvad-wasm').then((m) => (m.default as () => Promise<FvadModule>)());
-  return fvadModule;
-}
-
-/** WebRTC VAD (libfvad) compiled to WASM: synchronous, ~2 µs per frame. */
+/** WebRTC VAD (libfvad) compiled to WASM: synchronous, a couple of µs per frame. */
 class FvadScorer implements VadScorer {
   private handle: number;
   private readonly ptr: number;
@@ -46,10 +44,10 @@ class FvadScorer implements VadScorer {
     this.ptr = m._malloc(this.samples * 2);
   }
 
-  isSpeech(frame: Int16Array): boolean {
-    if (this.handle === 0) return false;
+  score(frame: Int16Array, done: (speech: boolean) => void): void {
+    if (this.handle === 0) return;
     this.m.HEAP16.set(frame.subarray(0, this.samples), this.ptr >> 1);
-    return this.m._fvad_process(this.handle, this.ptr, this.samples) === 1;
+    done(this.m._fvad_process(this.handle, this.ptr, this.samples) === 1);
   }
 
   close(): void {
@@ -60,17 +58,78 @@ class FvadScorer implements VadScorer {
   }
 }
 
-/** Creates VAD scorers; holds the loaded engine so each call only allocates a handle. */
-export class VadFactory {
-  private constructor(private readonly fvad: FvadModule) {}
+interface NodeVad {
+  processAudio(buf: Buffer, rate: number): Promise<number>;
+}
 
-  /** Loads the WASM WebRTC VAD once per process. */
-  static async load(): Promise<VadFactory> {
-    return new VadFactory(await loadFvad());
+/**
+ * node-vad: the same WebRTC VAD as a native addon whose only API is asynchronous (a
+ * libuv thread-pool job per frame). Frames are queued so decisions keep their order.
+ */
+class NodeVadScorer implements VadScorer {
+  private readonly queue: { frame: Int16Array; done: (speech: boolean) => void }[] = [];
+  private busy = false;
+  private closed = false;
+
+  constructor(private readonly vad: NodeVad, private readonly rateHz: number) {}
+
+  score(frame: Int16Array, done: (speech: boolean) => void): void {
+    if (this.closed) return;
+    this.queue.push({ frame, done });
+    if (!this.busy) this.next();
   }
 
-  /** A scorer for `mode` (0 least to 3 most aggressive) at `rateHz` (8000 or 16000). */
+  close(): void {
+    this.closed = true;
+    this.queue.length = 0;
+  }
+
+  private next(): void {
+    const item = this.queue.shift();
+    if (!item || this.closed) {
+      this.busy = false;
+      return;
+    }
+    this.busy = true;
+    const buf = Buffer.from(item.frame.buffer, item.frame.byteOffset, item.frame.byteLength);
+    this.vad.processAudio(buf, this.rateHz).then(
+      (event) => {
+        if (!this.closed) item.done(event === 1);
+        this.next();
+      },
+      () => {
+        if (!this.closed) item.done(false);
+        this.next();
+      },
+    );
+  }
+}
+
+let fvadModule: Promise<FvadModule> | undefined;
+
+function loadFvad(): Promise<FvadModule> {
+  fvadModule ??= import('@echogarden/fvad-wasm').then((m) => (m.default as () => Promise<FvadModule>)());
+  return fvadModule;
+}
+
+/** Creates VAD scorers; holds the loaded engine so each call only allocates a handle. */
+export class VadFactory {
+  private constructor(
+    readonly engine: VadEngine,
+    private readonly fvad?: FvadModule,
+    private readonly NodeVadClass?: new (mode: number) => NodeVad,
+  ) {}
+
+  /** Loads an engine. node-vad is an optional dependency: loading it throws when it did not build. */
+  static async load(engine: VadEngine = 'fvad-wasm'): Promise<VadFactory> {
+    if (engine === 'fvad-wasm') return new VadFactory(engine, await loadFvad());
+    const require = createRequire(import.meta.url);
+    return new VadFactory(engine, undefined, require('node-vad') as new (mode: number) => NodeVad);
+  }
+
+  /** A scorer for `mode` (0 most sensitive to 3 least) at `rateHz` (8000 or 16000). */
   create(mode: number, rateHz: number): VadScorer {
-    return new FvadScorer(this.fvad, mode, rateHz);
+    if (this.fvad) return new FvadScorer(this.fvad, mode, rateHz);
+    return new NodeVadScorer(new this.NodeVadClass!(mode), rateHz);
   }
 }

@@ -177,7 +177,11 @@ class Conversation {
   }
 
   private frame(frame: Int16Array): void {
-    const ev = this.segmenter.push(frame, this.vad.isSpeech(frame));
+    this.vad.score(frame, (speech) => this.segment(frame, speech));
+  }
+
+  private segment(frame: Int16Array, speech: boolean): void {
+    const ev = this.segmenter.push(frame, speech);
     if (!ev) return;
     if (ev.type === 'start') {
       if (this.prompt && !this.prompt.interruptible) return this.segmenter.reset();

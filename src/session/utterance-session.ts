@@ -106,8 +106,11 @@ export class UtteranceSession implements CallHandlers {
       if (this.segmenter.inUtterance) this.segmenter.reset();
       return;
     }
-    const ev = this.segmenter.push(frame, this.vad.isSpeech(frame));
-    if (ev) this.onSegment(ev);
+    this.vad.score(frame, (speech) => {
+      if (this.closed) return;
+      const ev = this.segmenter.push(frame, speech);
+      if (ev) this.onSegment(ev);
+    });
   }
 
   private onSegment(ev: SegmentEvent): void {
