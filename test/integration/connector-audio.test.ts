@@ -45,6 +45,23 @@ describe('audio in: what Lex receives', () => {
   });
 });
 
+describe('24 kHz calls', () => {
+  it('are resampled to 16 kHz for Lex and answered in 960-byte frames', async () => {
+    const session = 'rate-24k';
+    const phone = await VonagePhone.connect(stack.wsUrl + v2(session), { rateHz: 24000, headers: demoHeaders() });
+    stack.emu.session(session).script.push('order flowers');
+    phone.sendAudio(utterance('order flowers', 24000));
+    const reply = await phone.nextReply();
+    expect(reply.frames.length).toBeGreaterThan(25);
+    for (const f of reply.frames) expect(f.length).toBe(960);
+    const rec = stack.emu.session(session).recordings[0];
+    expect(rec.sampleRateHz).toBe(16000);
+    // 24 kHz speech resampled to 16 kHz keeps its duration (pre-roll + speech + end silence).
+    expect(rec.pcm.length / 32).toBeGreaterThan(synthesize('order flowers', 16000).length / 16);
+    phone.hangUp();
+  });
+});
+
 describe('audio out: what the caller hears', () => {
   it('sends exactly one 20 ms frame per message, lasting the source rounded up to 20 ms, and filters a 5 kHz tone out of an 8 kHz call', async () => {
     const session = 'tone-8k';

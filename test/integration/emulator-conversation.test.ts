@@ -30,6 +30,17 @@ async function readUntil(it: AsyncIterator<Ev>, seen: Ev[], stop: (e: Ev) => boo
 }
 const isAudioEnd = (e: Ev) => e.AudioResponseEvent !== undefined && !e.AudioResponseEvent.audioChunk?.length;
 
+/** Low-level deterministic noise so every position of the stream is unique. */
+function noiseBytes(n: number, seed: number): Buffer {
+  const b = Buffer.alloc(n);
+  let s = seed;
+  for (let i = 0; i < n; i += 2) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    b.writeInt16LE(((s >>> 16) % 7) - 3, i);
+  }
+  return b;
+}
+
 function pushAudio(q: EventQueue<StartConversationRequestEventStream>, pcm: Buffer): void {
   for (let o = 0; o < pcm.length; o += 320) q.push({ AudioInputEvent: { contentType: LPCM8K, audioChunk: pcm.subarray(o, o + 320) } });
 }
@@ -56,9 +67,8 @@ describe('StartConversation emulator (real SDK, HTTP/2 event streams, signed eve
 
     // The caller speaks: the emulator end-points after ~600 ms of silence.
     const speech = asBytes(synthesize('I want to order flowers', 8000));
-    pushAudio(q, Buffer.alloc(3200));
-    pushAudio(q, speech);
-    pushAudio(q, Buffer.alloc(16000));
+    const sent = Buffer.concat([noiseBytes(3200, 1), speech, noiseBytes(16000, 2)]);
+    pushAudio(q, sent);
     await readUntil(it, seen, isAudioEnd);
     const turn = seen.slice(seen.findIndex((e) => e.TranscriptEvent));
     expect(turn.map(kind).slice(0, 3)).toEqual(['TranscriptEvent', 'IntentResultEvent', 'TextResponseEvent']);
@@ -66,8 +76,12 @@ describe('StartConversation emulator (real SDK, HTTP/2 event streams, signed eve
     expect(turn[1].IntentResultEvent?.sessionState?.dialogAction?.slotToElicit).toBe('FlowerType');
     const rec = emu.session(sessionId).recordings[0];
     expect(rec.sampleRateHz).toBe(8000);
-    // Pre-roll, the whole utterance, and the trailing silence up to end-pointing.
-    expect(rec.pcm.indexOf(speech.subarray(0, 3200))).toBeGreaterThanOrEqual(0);
+    // The recording is an unaltered slice of what was streamed: pre-roll, the whole utterance,
+    // and the trailing silence up to the end-pointing decision.
+    const at = sent.indexOf(rec.pcm);
+    expect(at).toBeGreaterThanOrEqual(0);
+    expect(at).toBeLessThan(3200);
+    expect(at + rec.pcm.length).toBeGreaterThanOrEqual(3200 + speech.length);
 
     // Barge-in: speech before PlaybackCompletionEvent interrupts the prompt.
     emu.session(sessionId).script.push('roses');

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { Segmenter, type SegmentEvent } from '../../src/audio/segmenter.js';
+
+const opts = { silenceMs: 100, minSpeechMs: 60, maxUtteranceMs: 400, preRollMs: 40 };
+
+/** Runs a pattern of frames ('1' speech, '0' silence); frame i holds the value i. */
+function run(pattern: string, o = opts): { events: SegmentEvent[]; sent: number[] } {
+  const s = new Segmenter(o);
+  const events: SegmentEvent[] = [];
+  const sent: number[] = [];
+  [...pattern].forEach((c, i) => {
+    const ev = s.push(new Int16Array([i]), c === '1');
+    if (!ev) return;
+    events.push(ev);
+    if (ev.type === 'start') sent.push(...ev.frames.map((f) => f[0]));
+    if (ev.type === 'audio') sent.push(ev.frame[0]);
+  });
+  return { events, sent };
+}
+
+describe('Segmenter', () => {
+  it('keeps pre-roll and inner pauses, and ends after the silence time', () => {
+    // 4 silent, 3 speech, 2 pause, 2 speech, 6 silent (20 ms frames)
+    const { events, sent } = run('0000111001100000' + '0');
+    expect(events.map((e) => e.type)).toEqual(['start', ...Array(8).fill('audio'), 'end']);
+    expect(sent[0]).toBe(2); // 40 ms of pre-roll before the onset at frame 4
+    expect(sent).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+    expect(events.at(-1)).toMatchObject({ type: 'end', reason: 'silence', speechMs: 140 });
+  });
+
+  it('discards a click shorter than the minimum speech', () => {
+    expect(run('0010000000').events).toEqual([]);
+  });
+
+  it('cuts at the maximum length', () => {
+    const { events } = run('1'.repeat(30));
+    expect(events.find((e) => e.type === 'end')).toMatchObject({ reason: 'max' });
+  });
+});
