@@ -1,0 +1,152 @@
+import {
+  StartConversationCommand,
+  type LexRuntimeV2Client,
+  type StartConversationRequestEventStream,
+  type StartConversationResponseEventStream,
+} from '@aws-sdk/client-lex-runtime-v2';
+import { EventQueue } from './event-queue.js';
+import { fromLexError } from '../errors.js';
+import type { ConnectorError } from '../../errors.js';
+import type { V2Address } from './lex-v2-bot.js';
+
+/** What Lex says on a conversation stream, transport-neutral. */
+export type ConversationEvent =
+  | { type: 'transcript'; transcript: string }
+  | { type: 'intent'; inputMode?: string; dialogAction?: string; intentName?: string; intentState?: string; sessionAttributes: Record<string, string> }
+  | { type: 'text'; messages: string[] }
+  /** A chunk of prompt audio; `chunk` undefined marks the end of the prompt. */
+  | { type: 'audio'; chunk: Uint8Array | undefined }
+  | { type: 'interruption'; reason?: string }
+  | { type: 'heartbeat' };
+
+/** The ConfigurationEvent of a stream (protocols.md §4.4). */
+export interface ConversationSetup {
+  responseContentType: string;
+  sessionAttributes?: Record<string, string>;
+  requestAttributes?: Record<string, string>;
+  welcomeMessage?: string;
+  initialIntent?: string;
+}
+
+/** LPCM as StartConversation takes it: 8 kHz only. */
+export const CONVERSATION_AUDIO = 'audio/lpcm; sample-rate=8000; sample-size-bits=16; channel-count=1; is-big-endian=false';
+
+/** Audio events (20 ms each) allowed to wait for Lex before new ones are dropped: 10 s. */
+const MAX_PENDING_AUDIO = 500;
+
+/**
+ * One StartConversation stream (HTTP/2, signed events) for one call. Caller input is queued
+ * at once; Lex events are delivered as `ConversationEvent`s; the end of the stream, normal
+ * or not, is reported once through `onEnd`.
+ */
+export class LexConversationStream {
+  private readonly queue = new EventQueue<StartConversationRequestEventStream>(MAX_PENDING_AUDIO);
+  private readonly abort = new AbortController();
+  private ended = false;
+
+  constructor(
+    private readonly client: LexRuntimeV2Client,
+    private readonly addr: V2Address,
+    private readonly onEvent: (ev: ConversationEvent) => void,
+    private readonly onEnd: (err?: ConnectorError) => void,
+  ) {}
+
+  /** Audio events dropped because Lex was not reading. */
+  get droppedAudio(): number {
+    return this.queue.dropped;
+  }
+
+  /** Sends the ConfigurationEvent and opens the stream (does not wait for Lex). */
+  start(setup: ConversationSetup): void {
+    const sessionState: Record<string, unknown> = {};
+    if (setup.sessionAttributes) sessionState.sessionAttributes = setup.sessionAttributes;
+    if (setup.initialIntent) {
+      sessionState.dialogAction = { type: 'Delegate' };
+      sessionState.intent = { name: setup.initialIntent };
+    } else if (setup.welcomeMessage) {
+      sessionState.dialogAction = { type: 'ElicitIntent' };
+    }
+    this.queue.push({
+      ConfigurationEvent: {
+        responseContentType: setup.responseContentType,
+        sessionState: Object.keys(sessionState).length ? sessionState : undefined,
+        requestAttributes: setup.requestAttributes,
+        welcomeMessages: setup.welcomeMessage ? [{ contentType: 'PlainText', content: setup.welcomeMessage }] : undefined,
+        disablePlayback: false,
+      },
+    });
+    // send() resolves at Lex's first event, so input streams before it does.
+    this.client
+      .send(new StartConversationCommand({ ...this.addr, conversationMode: 'AUDIO', requestEventStream: this.queue }), { abortSignal: this.abort.signal })
+      .then((res) => this.read(res.responseEventStream))
+      .catch((err: unknown) => this.finish(fromLexError(err)));
+  }
+
+  /** One ≤ 320-byte chunk of 8 kHz LPCM; dropped (false) when Lex is not keeping up. */
+  sendAudio(chunk: Uint8Array): boolean {
+    return this.queue.push({ AudioInputEvent: { contentType: CONVERSATION_AUDIO, audioChunk: chunk } }, true);
+  }
+
+  sendDtmf(key: string): void {
+    this.queue.push({ DTMFInputEvent: { inputCharacter: key } });
+  }
+
+  sendPlaybackCompletion(): void {
+    this.queue.push({ PlaybackCompletionEvent: {} });
+  }
+
+  /** The caller hung up: tell Lex and end the request stream. */
+  disconnect(): void {
+    this.queue.push({ DisconnectionEvent: {} });
+    this.queue.end();
+  }
+
+  /** Cancels the HTTP/2 stream now. */
+  cancel(): void {
+    this.queue.end();
+    this.abort.abort();
+  }
+
+  private async read(events: AsyncIterable<StartConversationResponseEventStream> | undefined): Promise<void> {
+    try {
+      for await (const ev of events ?? []) {
+        if (this.ended) return;
+        const mapped = mapEvent(ev);
+        if (mapped) this.onEvent(mapped);
+      }
+      this.finish();
+    } catch (err) {
+      this.finish(fromLexError(err));
+    }
+  }
+
+  private finish(err?: ConnectorError): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.queue.end();
+    this.onEnd(err);
+  }
+}
+
+function mapEvent(ev: StartConversationResponseEventStream): ConversationEvent | undefined {
+  if (ev.AudioResponseEvent) {
+    const c = ev.AudioResponseEvent.audioChunk;
+    return { type: 'audio', chunk: c && c.length > 0 ? c : undefined };
+  }
+  if (ev.TranscriptEvent) return { type: 'transcript', transcript: ev.TranscriptEvent.transcript ?? '' };
+  if (ev.IntentResultEvent) {
+    const s = ev.IntentResultEvent.sessionState;
+    return {
+      type: 'intent',
+      inputMode: ev.IntentResultEvent.inputMode,
+      dialogAction: s?.dialogAction?.type,
+      intentName: s?.intent?.name,
+      intentState: s?.intent?.state,
+      sessionAttributes: s?.sessionAttributes ?? {},
+    };
+  }
+  if (ev.TextResponseEvent) return { type: 'text', messages: (ev.TextResponseEvent.messages ?? []).map((m) => m.content ?? '') };
+  if (ev.PlaybackInterruptionEvent) return { type: 'interruption', reason: ev.PlaybackInterruptionEvent.eventReason };
+  if (ev.HeartbeatEvent) return { type: 'heartbeat' };
+  return undefined;
+}
