@@ -8,6 +8,10 @@ import { ResamplerFactory } from '../src/audio/resampler.js';
 import { Pacer } from '../src/audio/pacer.js';
 import { ManualClock } from '../src/audio/clock.js';
 import { synthesize } from '../src/audio/speech-synth.js';
+import { mulawDecode, mulawEncode } from '../src/audio/mulaw.js';
+import alawmulaw from 'alawmulaw';
+
+const refMulaw = alawmulaw.mulaw;
 import { table } from './lib/machine.js';
 
 /** A block resampler under test: streaming when it can be, whole-signal otherwise. */
@@ -213,6 +217,25 @@ async function pacerBench(): Promise<Record<string, unknown>[]> {
   return [{ component: 'pacer (push 1 s, advance 1 s)', frames: sent, 'us/frame': (((performance.now() - t0) * 1000) / sent).toFixed(3) }];
 }
 
+async function mulawBench(): Promise<Record<string, unknown>[]> {
+  const pcm = synthesize('the quick brown fox jumps over the lazy dog', 8000);
+  const frames = Math.floor(pcm.length / 160);
+  const N = 200000;
+  const time = (fn: (k: number) => void) => {
+    for (let k = 0; k < 2000; k++) fn(k);
+    const t0 = performance.now();
+    for (let k = 0; k < N; k++) fn(k);
+    return (((performance.now() - t0) * 1000) / N).toFixed(3);
+  };
+  const ulaw = mulawEncode(pcm);
+  const outU = new Uint8Array(160);
+  const outP = new Int16Array(160);
+  return [
+    { codec: 'table (src/audio/mulaw.ts)', 'encode us/frame': time((k) => mulawEncode(pcm.subarray((k % frames) * 160, (k % frames) * 160 + 160), outU)), 'decode us/frame': time((k) => mulawDecode(ulaw.subarray((k % frames) * 160, (k % frames) * 160 + 160), outP)) },
+    { codec: 'alawmulaw 6.0.0', 'encode us/frame': time((k) => refMulaw.encode(pcm.subarray((k % frames) * 160, (k % frames) * 160 + 160))), 'decode us/frame': time((k) => refMulaw.decode(ulaw.subarray((k % frames) * 160, (k % frames) * 160 + 160))) },
+  ];
+}
+
 /** Runs all micro-benchmarks; prints tables and returns the rows. */
 export async function runMicro(): Promise<Record<string, unknown>> {
   console.log('\nVAD cost per 20 ms frame');
@@ -221,8 +244,11 @@ export async function runMicro(): Promise<Record<string, unknown>> {
   console.log('\nResamplers, 16 kHz -> 8 kHz (Lex reply to an 8 kHz call)');
   const resamplers = await resamplerBench();
   table(resamplers);
+  console.log('\nµ-law, one 20 ms frame (160 samples)');
+  const mulaw = await mulawBench();
+  table(mulaw);
   console.log('\nPacer');
   const pacer = await pacerBench();
   table(pacer);
-  return { vad, resamplers, pacer };
+  return { vad, resamplers, mulaw, pacer };
 }

@@ -13,6 +13,7 @@ import { createLexClientFactory, type LexClientFactory } from './bots/lex-client
 import { CallConnection, safeEqual } from './server/call-connection.js';
 import { createHttpHandler } from './server/http-routes.js';
 import { parseRoute } from './server/routes.js';
+import { candidateUrls, validTwilioSignature } from './transports/twilio/signature.js';
 import type { ConnectorContext } from './server/context.js';
 import { CloseCodes } from './session/close-codes.js';
 
@@ -78,6 +79,18 @@ export async function createConnector(deps: ConnectorDeps): Promise<Connector> {
       const m = /^Bearer (.+)$/i.exec(req.headers.authorization);
       if (!m || !safeEqual(m[1], config.connectorAuthToken)) return reject(401);
       preAuthorized = true;
+    }
+    // With a Twilio token, an upgrade needs a valid X-Twilio-Signature (signed over the wss://
+    // URL, https:// accepted) or, for Vonage calls on the same server, a valid bearer token.
+    if (config.twilioAuthToken) {
+      const sig = req.headers['x-twilio-signature'];
+      if (sig !== undefined) {
+        const urls = candidateUrls(req, ['wss', 'https'], config.publicUrl);
+        if (!validTwilioSignature(config.twilioAuthToken, typeof sig === 'string' ? sig : undefined, urls)) return reject(403);
+        preAuthorized = true; // Twilio vouched for this connection
+      } else if (!preAuthorized) {
+        return reject(403);
+      }
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       const call = new CallConnection(ws, route, ctx, preAuthorized, (c) => {

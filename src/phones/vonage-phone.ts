@@ -1,17 +1,8 @@
 import { WebSocket } from 'ws';
 import { frameBytes } from '../audio/pcm.js';
+import { ReplyCollector, type HeardReply } from './reply-collector.js';
 
-/** A reply as the simulated caller heard it: the frames between two playout marks. */
-export interface HeardReply {
-  /** Every binary message, in order (each should be exactly one 20 ms frame). */
-  frames: Buffer[];
-  /** Concatenated audio. */
-  pcm: Buffer;
-  /** Monotonic ms (performance.now) of the first frame. */
-  firstFrameAt: number;
-  /** The mark name the connector sent at the end. */
-  mark: string;
-}
+export type { HeardReply };
 
 /** Options for a simulated Vonage call. */
 export interface VonagePhoneOptions {
@@ -30,12 +21,9 @@ export interface VonagePhoneOptions {
  * and the answers to `clear` (`websocket:cleared`) and `notify` (`websocket:notify`).
  */
 export class VonagePhone {
-  readonly frames: { at: number; data: Buffer }[] = [];
+  private readonly replies = new ReplyCollector();
   readonly controls: { at: number; msg: Record<string, unknown>; frameIndex: number }[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
-  private replyStart = 0;
-  private waiters: ((r: HeardReply) => void)[] = [];
-  private replies: HeardReply[] = [];
   private readonly frameBytes: number;
 
   private constructor(
@@ -44,7 +32,7 @@ export class VonagePhone {
   ) {
     this.frameBytes = frameBytes(opts.rateHz);
     this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
-    ws.on('message', (data: Buffer, isBinary) => (isBinary ? this.frames.push({ at: performance.now(), data }) : this.onControl(data.toString())));
+    ws.on('message', (data: Buffer, isBinary) => (isBinary ? this.replies.frame(data) : this.onControl(data.toString())));
   }
 
   /** Opens the call and sends `websocket:connected`. Rejects when the upgrade is refused (with the HTTP status). */
@@ -86,16 +74,19 @@ export class VonagePhone {
     this.ws.send(data, { binary });
   }
 
+  /** Every binary frame received, with its arrival time. */
+  get frames(): { at: number; data: Buffer }[] {
+    return this.replies.frames;
+  }
+
   /** Resolves with the next complete reply (ended by a playout mark). */
   nextReply(): Promise<HeardReply> {
-    const r = this.replies.shift();
-    if (r) return Promise.resolve(r);
-    return new Promise((resolve) => this.waiters.push(resolve));
+    return this.replies.next();
   }
 
   /** Resolves once at least `n` frames have arrived since the phone connected. */
-  async waitForFrames(n: number): Promise<void> {
-    while (this.frames.length < n) await new Promise((r) => setTimeout(r, 5));
+  waitForFrames(n: number): Promise<void> {
+    return this.replies.waitForFrames(n);
   }
 
   /** Control messages received with `action` (e.g. `clear`). */
@@ -111,21 +102,11 @@ export class VonagePhone {
     const msg = JSON.parse(text) as Record<string, unknown>;
     this.controls.push({ at: performance.now(), msg, frameIndex: this.frames.length });
     if (msg.action === 'clear') {
-      this.replyStart = this.frames.length;
+      this.replies.cleared();
       this.ws.send(JSON.stringify({ event: 'websocket:cleared' }));
     } else if (msg.action === 'notify') {
-      const frames = this.frames.slice(this.replyStart).map((f) => f.data);
-      const reply: HeardReply = {
-        frames,
-        pcm: Buffer.concat(frames),
-        firstFrameAt: this.frames[this.replyStart]?.at ?? performance.now(),
-        mark: String((msg.payload as { name?: string } | undefined)?.name),
-      };
-      this.replyStart = this.frames.length;
       if (this.opts.echoMarks !== false) this.ws.send(JSON.stringify({ event: 'websocket:notify', payload: msg.payload }));
-      const w = this.waiters.shift();
-      if (w) w(reply);
-      else this.replies.push(reply);
+      this.replies.marked(String((msg.payload as { name?: string } | undefined)?.name));
     }
   }
 }

@@ -7,7 +7,12 @@ import { createSession, type Session } from './session-factory.js';
 import { ConfigFieldError, parseCallConfig, type CallConfig } from '../session/call-config.js';
 import { CloseCodes, closeReason, type CloseSpec } from '../session/close-codes.js';
 import { VonageTransport } from '../transports/vonage/vonage-transport.js';
-import type { CallTransport } from '../transports/transport.js';
+import { TwilioTransport } from '../transports/twilio/twilio-transport.js';
+import { parseTwilioMessage, TwilioProtocolError } from '../transports/twilio/protocol.js';
+import type { CallHandlers, CallTransport } from '../transports/transport.js';
+
+/** A transport as the connection drives it: raw messages in, handlers out. */
+type WireTransport = CallTransport & { onMessage(data: Buffer, isBinary: boolean): void; handlers: CallHandlers | undefined };
 
 /** Constant-time comparison of two secrets of any length. */
 export function safeEqual(a: string, b: string): boolean {
@@ -26,7 +31,9 @@ const RATES = [8000, 16000, 24000];
 export class CallConnection {
   readonly callId = randomUUID();
   readonly log: Logger;
-  private transport: (CallTransport & { onMessage(data: Buffer, isBinary: boolean): void }) | undefined;
+  private transport: WireTransport | undefined;
+  /** Twilio sent `connected`; `start` must come next. */
+  private awaitingTwilioStart = false;
   private session: Session | undefined;
   private readonly startedAt: number;
   private firstTimer: unknown;
@@ -80,8 +87,34 @@ export class CallConnection {
       return this.close(CloseCodes.BAD_MESSAGE);
     }
     if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) return this.close(CloseCodes.BAD_MESSAGE);
-    if (msg.event === 'websocket:connected') return this.configureVonage(msg);
-    return this.close(CloseCodes.BAD_MESSAGE, 'expected websocket:connected');
+    if (msg.event === 'websocket:connected' && !this.awaitingTwilioStart) return this.configureVonage(msg);
+    if (msg.event === 'start') return this.configureTwilio(msg);
+    if (msg.event === 'connected' && !this.awaitingTwilioStart) {
+      this.platform = 'twilio';
+      this.awaitingTwilioStart = true;
+      return;
+    }
+    if (this.awaitingTwilioStart) return this.close(CloseCodes.PROTOCOL_ERROR, `${String(msg.event)} before start`);
+    return this.close(CloseCodes.BAD_MESSAGE, 'expected websocket:connected or a Twilio start');
+  }
+
+  private configureTwilio(msg: Record<string, unknown>): void {
+    this.platform = 'twilio';
+    let start;
+    try {
+      start = parseTwilioMessage(msg);
+    } catch (err) {
+      if (err instanceof TwilioProtocolError) return this.close(CloseCodes.PROTOCOL_ERROR, err.detail);
+      throw err;
+    }
+    if (start.type !== 'start') return this.close(CloseCodes.PROTOCOL_ERROR, 'expected start');
+    if ((start.encoding && start.encoding !== 'audio/x-mulaw') || (start.sampleRate && start.sampleRate !== 8000)) {
+      return this.close(CloseCodes.INVALID_CONFIG, 'mediaFormat must be audio/x-mulaw at 8000 Hz');
+    }
+    const call = this.parseConfig(start.customParameters);
+    if (!call) return;
+    this.log.debug({ streamSid: start.streamSid, callSid: start.callSid }, 'twilio stream');
+    this.start(new TwilioTransport(this.ws, start.streamSid, this.ctx.config.maxBufferedBytes), call);
   }
 
   private configureVonage(msg: Record<string, unknown>): void {
@@ -113,7 +146,7 @@ export class CallConnection {
     return call;
   }
 
-  private start(transport: VonageTransport, call: CallConfig): void {
+  private start(transport: WireTransport, call: CallConfig): void {
     const { ctx } = this;
     ctx.clock.clearTimer(this.firstTimer);
     this.firstTimer = undefined;

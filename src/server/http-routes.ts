@@ -4,6 +4,8 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { Metrics } from '../metrics.js';
 import { publicOrigin } from './public-url.js';
+import { exampleTwiml } from './twiml.js';
+import { candidateUrls, validTwilioSignature } from '../transports/twilio/signature.js';
 
 /** State the HTTP endpoints report. */
 export interface HttpState {
@@ -43,14 +45,44 @@ export function answerNcco(template: Ncco, req: IncomingMessage, config: Config)
   return ncco;
 }
 
-/** Plain HTTP: /answer, /ping, /health, /ready, /metrics; anything else 404. */
+function readForm(req: IncomingMessage, limit = 64 * 1024): Promise<Record<string, string>> {
+  return new Promise((resolve, reject) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => {
+      body += c;
+      if (body.length > limit) {
+        req.destroy();
+        reject(new RangeError('body too large'));
+      }
+    });
+    req.on('end', () => resolve(Object.fromEntries(new URLSearchParams(body))));
+    req.on('error', reject);
+  });
+}
+
+/** `/twiml`, with `X-Twilio-Signature` checked when TWILIO_AUTH_TOKEN is set (403 otherwise). */
+async function twiml(req: IncomingMessage, res: ServerResponse, config: Config): Promise<void> {
+  const params = req.method === 'POST' ? await readForm(req) : {};
+  if (config.twilioAuthToken) {
+    const sig = req.headers['x-twilio-signature'];
+    const urls = candidateUrls(req, ['https', 'http'], config.publicUrl);
+    if (!validTwilioSignature(config.twilioAuthToken, typeof sig === 'string' ? sig : undefined, urls, params)) return send(res, 403, 'text/plain', 'forbidden\n');
+  }
+  send(res, 200, 'text/xml', exampleTwiml(req, config, params));
+}
+
+/** Plain HTTP: /answer, /twiml, /ping, /health, /ready, /metrics; anything else 404. */
 export function createHttpHandler(config: Config, metrics: Metrics, state: HttpState, nccoPath: string) {
   const template = JSON.parse(readFileSync(nccoPath, 'utf8')) as Ncco;
   return (req: IncomingMessage, res: ServerResponse): void => {
     const path = (req.url ?? '/').split('?')[0];
     const method = req.method ?? 'GET';
-    if (method !== 'GET' && method !== 'HEAD' && !(method === 'POST' && path === '/answer')) return send(res, 405, 'text/plain', 'method not allowed\n');
+    if (method !== 'GET' && method !== 'HEAD' && !(method === 'POST' && (path === '/answer' || path === '/twiml'))) return send(res, 405, 'text/plain', 'method not allowed\n');
     switch (path) {
+      case '/twiml':
+        twiml(req, res, config).catch(() => send(res, 400, 'text/plain', 'bad request\n'));
+        return;
       case '/answer':
         return send(res, 200, 'application/json', JSON.stringify(answerNcco(template, req, config), null, 2));
       case '/ping':

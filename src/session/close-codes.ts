@@ -5,6 +5,8 @@
 export const CloseCodes = {
   /** The dialog ended (Lex Close / `nexmo-close`) after the last prompt played, or the platform stopped the stream. */
   NORMAL: { code: 1000, reason: 'dialog ended' },
+  /** The platform stopped the stream (Twilio `stop`). */
+  STREAM_STOPPED: { code: 1000, reason: 'stream stopped' },
   /** The server is shutting down and the drain deadline passed. */
   GOING_AWAY: { code: 1001, reason: 'server shutting down' },
   /** A message exceeded MAX_MESSAGE_BYTES (sent by the ws library). */

@@ -1,0 +1,46 @@
+import type { IncomingMessage } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../config.js';
+import { publicOrigin } from './public-url.js';
+
+function xml(s: string): string {
+  return s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+}
+
+const SESSION_RE = /^[0-9a-zA-Z._:-]{2,100}$/;
+
+/**
+ * `/twiml`: example TwiML that connects a Twilio call to this server with a bidirectional
+ * `<Connect><Stream>` to the example bot's route; per-call settings go in `<Parameter>`s
+ * because Twilio forbids a query string in the stream URL. The Twilio twin of `/answer`.
+ */
+export function exampleTwiml(req: IncomingMessage, config: Config, params: Record<string, string>): string {
+  const { ws } = publicOrigin(req, config.publicUrl);
+  const e = config.example;
+  const callSid = params.CallSid ?? new URL(req.url ?? '/', 'http://x').searchParams.get('CallSid') ?? '';
+  const session = SESSION_RE.test(callSid) ? callSid : randomUUID();
+  const path =
+    e.route === 'v1'
+      ? `/bot/${encodeURIComponent(e.botName)}/alias/${encodeURIComponent(e.botAlias)}/user/${session}/content`
+      : `/bots/${e.botId}/botAliases/${e.botAliasId}/botLocales/${e.localeId}/sessions/${session}/${e.route === 'v2' ? 'utterance' : 'conversation'}`;
+  const parameters: [string, string][] = [
+    ['aws_key', e.awsKey ?? 'YOUR_AWS_ACCESS_KEY_ID'],
+    ['aws_secret', e.awsSecret ?? 'YOUR_AWS_SECRET_ACCESS_KEY'],
+    ['aws_region', 'us-east-1'],
+  ];
+  if (e.route === 'conversation') parameters.push(['welcome_message', 'Hello, I am Lex, how can I help you?']);
+  if (params.From) parameters.push(['lex_session_attributes', JSON.stringify({ callerId: params.From })]);
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<Response>',
+    ...(e.route === 'conversation' ? [] : ['  <Say>Hello, I am Lex, how can I help you?</Say>']),
+    '  <Connect>',
+    `    <Stream url="${xml(ws + path)}">`,
+    ...parameters.map(([n, v]) => `      <Parameter name="${xml(n)}" value="${xml(v)}"/>`),
+    '    </Stream>',
+    '  </Connect>',
+    '  <Hangup/>',
+    '</Response>',
+  ];
+  return lines.join('\n') + '\n';
+}

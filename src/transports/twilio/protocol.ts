@@ -1,0 +1,81 @@
+/** Twilio Media Streams wire messages (protocols.md §2). Pure: no I/O. */
+
+/** A Twilio message broke the protocol (close 4007). */
+export class TwilioProtocolError extends Error {
+  constructor(readonly detail: string) {
+    super(detail);
+    this.name = 'TwilioProtocolError';
+  }
+}
+
+/** What a Twilio text message means to the call. */
+export type TwilioInbound =
+  | { type: 'connected' }
+  | { type: 'start'; streamSid: string; callSid?: string; customParameters: Record<string, unknown>; encoding?: string; sampleRate?: number }
+  | { type: 'media'; streamSid: string; payload: Buffer; track?: string }
+  | { type: 'dtmf'; streamSid: string; digit: string }
+  | { type: 'mark'; streamSid: string; name: string }
+  | { type: 'stop'; streamSid: string }
+  | { type: 'unknown'; event: string };
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Parses an already JSON-decoded Twilio message. Throws `TwilioProtocolError`. */
+export function parseTwilioMessage(m: Record<string, unknown>): TwilioInbound {
+  const event = str(m.event) ?? '';
+  const streamSid = str(m.streamSid) ?? '';
+  switch (event) {
+    case 'connected':
+      return { type: 'connected' };
+    case 'start': {
+      const start = (m.start ?? {}) as Record<string, unknown>;
+      const sid = str(start.streamSid) ?? streamSid;
+      if (!sid) throw new TwilioProtocolError('start without streamSid');
+      const fmt = (start.mediaFormat ?? {}) as Record<string, unknown>;
+      const params = start.customParameters;
+      return {
+        type: 'start',
+        streamSid: sid,
+        callSid: str(start.callSid),
+        customParameters: params && typeof params === 'object' && !Array.isArray(params) ? (params as Record<string, unknown>) : {},
+        encoding: str(fmt.encoding),
+        sampleRate: typeof fmt.sampleRate === 'number' ? fmt.sampleRate : undefined,
+      };
+    }
+    case 'media': {
+      const media = (m.media ?? {}) as Record<string, unknown>;
+      const payload = str(media.payload);
+      if (payload === undefined || payload.length % 4 !== 0 || !BASE64.test(payload)) throw new TwilioProtocolError('invalid media payload');
+      return { type: 'media', streamSid, payload: Buffer.from(payload, 'base64'), track: str(media.track) };
+    }
+    case 'dtmf': {
+      const digit = (m.dtmf as Record<string, unknown> | undefined)?.digit;
+      return typeof digit === 'string' || typeof digit === 'number' ? { type: 'dtmf', streamSid, digit: String(digit) } : { type: 'unknown', event };
+    }
+    case 'mark':
+      return { type: 'mark', streamSid, name: str((m.mark as Record<string, unknown> | undefined)?.name) ?? '' };
+    case 'stop':
+      return { type: 'stop', streamSid };
+    default:
+      return { type: 'unknown', event };
+  }
+}
+
+/** Outbound `media` with base64 µ-law for the current stream. */
+export function twilioMedia(streamSid: string, ulaw: Uint8Array): string {
+  return JSON.stringify({ event: 'media', streamSid, media: { payload: Buffer.from(ulaw.buffer, ulaw.byteOffset, ulaw.byteLength).toString('base64') } });
+}
+
+/** Outbound `mark`: Twilio echoes it when the audio before it has played (or at `clear`). */
+export function twilioMark(streamSid: string, name: string): string {
+  return JSON.stringify({ event: 'mark', streamSid, mark: { name } });
+}
+
+/** Outbound `clear`: drop Twilio's buffered audio (barge-in); pending marks come back at once. */
+export function twilioClear(streamSid: string): string {
+  return JSON.stringify({ event: 'clear', streamSid });
+}
