@@ -1,18 +1,109 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { machine } from './lib/machine.js';
+import { machine, table } from './lib/machine.js';
 import { runMicro } from './micro.js';
+import { meetsSlo, runLoad, startServices, type LoadOptions, type LoadResult } from './load.js';
 
-/** `npm run bench [-- --micro]`: micro-benchmarks (and, without --micro, the load benchmark). */
+const USAGE = `npm run bench -- [options]
+  (default)          micro-benchmarks, then 200 calls (50% 16 kHz) for 60 s on the v2 route
+  --micro            micro-benchmarks only
+  --smoke            20 calls for 20 s, no micro; exits 1 on any lost frame or failed turn
+  --find-max         ramp the number of calls until the SLO breaks; report calls per connector core
+  --calls N --duration S --mix16k F --route v1|v2|conversation --delay MS --reply-ms MS --no-pin`;
+
+function row(r: LoadResult): Record<string, unknown> {
+  return {
+    calls: r.profile.calls,
+    route: r.profile.route,
+    turns: r.turns,
+    failed: r.failedTurns,
+    'overhead p50/p95/p99/max ms': `${r.turnOverheadMs.p50}/${r.turnOverheadMs.p95}/${r.turnOverheadMs.p99}/${r.turnOverheadMs.max}`,
+    'jitter p50/p99 ms': `${r.jitterMs.p50}/${r.jitterMs.p99}`,
+    underruns: r.underruns,
+    'lost/dup': `${r.framesLost}/${r.framesDuplicated}`,
+    'cpu ms/call-s': r.connector.cpuMsPerCallSecond,
+    'rss KiB/call': r.connector.rssKiBPerCall,
+    'loop p99 ms': r.connector.eventLoopDelayP99Ms,
+    'gen late p50/p99/max ms': `${r.generator.latenessMs.p50}/${r.generator.latenessMs.p99}/${r.generator.latenessMs.max}`,
+    SLO: meetsSlo(r) ? 'met' : 'broken',
+  };
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { micro: { type: 'boolean', default: false }, out: { type: 'string', default: 'bench/results' } }, strict: false });
+  const { values } = parseArgs({
+    options: {
+      micro: { type: 'boolean', default: false },
+      smoke: { type: 'boolean', default: false },
+      'find-max': { type: 'boolean', default: false },
+      calls: { type: 'string' },
+      duration: { type: 'string' },
+      mix16k: { type: 'string', default: '0.5' },
+      route: { type: 'string', default: 'v2' },
+      delay: { type: 'string', default: '150' },
+      'reply-ms': { type: 'string', default: '2000' },
+      'no-pin': { type: 'boolean', default: false },
+      out: { type: 'string', default: 'bench/results' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return console.log(USAGE);
   const m = machine();
-  console.log(`machine: ${m.cpu} x${m.cores}, ${m.memGiB} GiB, node ${m.node}`);
-  const micro = await runMicro();
-  mkdirSync(String(values.out), { recursive: true });
-  const file = `${values.out}/micro-${String(m.date).slice(0, 19).replace(/[:T]/g, '-')}.json`;
-  writeFileSync(file, JSON.stringify({ machine: m, micro }, null, 2) + '\n');
-  console.log(`\nwrote ${file}`);
+  const stamp = String(m.date).slice(0, 19).replace(/[:T]/g, '-');
+  mkdirSync(values.out!, { recursive: true });
+  console.log(`machine: ${m.cpu} x${m.cores}, ${m.memGiB} GiB, node ${m.node}, ${m.platform}`);
+  const result: Record<string, unknown> = { machine: m };
+  if (!values.smoke) {
+    result.micro = await runMicro();
+    if (values.micro) {
+      writeFileSync(`${values.out}/micro-${stamp}.json`, JSON.stringify(result, null, 2) + '\n');
+      return console.log(`\nwrote ${values.out}/micro-${stamp}.json`);
+    }
+  }
+  const cores = m.cores as number;
+  const base: LoadOptions = {
+    calls: Number(values.calls ?? (values.smoke ? 20 : 200)),
+    durationS: Number(values.duration ?? (values.smoke ? 20 : 60)),
+    mix16k: Number(values.mix16k),
+    route: values.route as LoadOptions['route'],
+    emulatorDelayMs: Number(values.delay),
+    replyMs: Number(values['reply-ms']),
+    pinCore: values['no-pin'] || cores < 2 ? undefined : cores - 1,
+    warmupS: values.smoke ? 5 : 10,
+  };
+  const services = await startServices(base);
+  try {
+    const runs: LoadResult[] = [];
+    if (values['find-max']) {
+      let lastOk: LoadResult | undefined;
+      for (const calls of [100, 200, 400, 600, 800, 1000, 1200, 1500, 2000]) {
+        console.log(`\nfind-max: ${calls} calls ...`);
+        const r = await runLoad({ ...base, calls, durationS: Number(values.duration ?? 20), warmupS: 5 }, services);
+        runs.push(r);
+        table([row(r)]);
+        if (!meetsSlo(r)) break;
+        lastOk = r;
+        await new Promise((res) => setTimeout(res, 2000));
+      }
+      result.findMax = { maxCallsWithinSlo: lastOk?.profile.calls ?? 0, connectorCores: services.pinned ? 1 : cores, note: 'the step after the last one within the SLO broke it (see runs)' };
+      console.log(`\nmax calls within the SLO on ${services.pinned ? 'one connector core' : `${cores} cores`}: ${lastOk?.profile.calls ?? 0}`);
+    } else {
+      console.log(`\nload: ${base.calls} calls (${Math.round(base.mix16k * 100)}% 16 kHz), ${base.route}, ${base.durationS} s measured after ${base.warmupS} s warm-up; emulator delay ${base.emulatorDelayMs} ms, replies ${base.replyMs} ms; connector ${services.pinned ? `pinned to core ${base.pinCore}` : 'not pinned'}`);
+      const r = await runLoad(base, services);
+      runs.push(r);
+      table([row(r)]);
+    }
+    result.load = runs;
+    const file = `${values.out}/${values.smoke ? 'smoke' : values['find-max'] ? 'find-max' : 'load'}-${stamp}.json`;
+    writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+    console.log(`\nwrote ${file}`);
+    if (values.smoke && runs.some((r) => r.framesLost > 0 || r.failedTurns > 0 || r.turns === 0 || r.unexpectedCloses > 0)) {
+      console.error('smoke: FAILED (lost frames, failed turns or unexpected closes)');
+      process.exitCode = 1;
+    }
+  } finally {
+    await services.connector.stop();
+    await services.emulator.stop();
+  }
 }
 
 main().catch((err: Error) => {

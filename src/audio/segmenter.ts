@@ -1,4 +1,4 @@
-import { FRAME_MS } from './pcm.js';
+import { FRAME_MS, rmsDbfs } from './pcm.js';
 
 /** Tuning of utterance detection; all durations in ms (the original's NCCO meanings). */
 export interface SegmenterOptions {
@@ -10,6 +10,13 @@ export interface SegmenterOptions {
   maxUtteranceMs: number;
   /** Audio kept from before the detected onset (default 300). */
   preRollMs: number;
+  /**
+   * Inside an utterance, a frame this many dB below the utterance's loudest voiced frame
+   * counts as silence whatever the VAD says (default 35; 0 disables). WebRTC VAD keeps
+   * reporting speech for ~120 ms after speech stops (its hangover), even on digital
+   * silence; without this gate that time is added to every turn.
+   */
+  endGateDb?: number;
 }
 
 /** What the segmenter decided for one frame. */
@@ -36,6 +43,7 @@ export class Segmenter {
   private framesSinceOnset = 0;
   private lastSpeechFrame = 0;
   private silentFrames = 0;
+  private peakDb = -Infinity;
 
   constructor(private readonly opts: SegmenterOptions) {
     this.preRollFrames = Math.ceil(opts.preRollMs / FRAME_MS);
@@ -48,6 +56,15 @@ export class Segmenter {
 
   /** Feeds one 20 ms frame with its VAD decision; returns at most one event. */
   push(frame: Int16Array, speech: boolean): SegmentEvent | undefined {
+    // `speech` (the VAD) decides onset and speech length (clip_min); `loud` decides the end:
+    // the VAD's hangover frames, far below the utterance's peak, already count as silence.
+    let loud = speech;
+    const gate = this.opts.endGateDb ?? 35;
+    if (this.pending !== undefined && gate > 0 && speech) {
+      const level = rmsDbfs(frame);
+      if (level > this.peakDb) this.peakDb = level;
+      if (level < this.peakDb - gate) loud = false;
+    }
     if (this.pending === undefined) {
       if (!speech) {
         this.preRoll.push(frame);
@@ -55,17 +72,15 @@ export class Segmenter {
         return undefined;
       }
       this.pending = this.preRoll.splice(0);
+      this.peakDb = gate > 0 ? rmsDbfs(frame) : -Infinity;
       this.framesSinceOnset = 0;
       this.lastSpeechFrame = 0;
       this.silentFrames = 0;
     }
     this.framesSinceOnset++;
-    if (speech) {
-      this.lastSpeechFrame = this.framesSinceOnset;
-      this.silentFrames = 0;
-    } else {
-      this.silentFrames++;
-    }
+    if (speech) this.lastSpeechFrame = this.framesSinceOnset;
+    if (loud) this.silentFrames = 0;
+    else this.silentFrames++;
     const speechMs = this.lastSpeechFrame * FRAME_MS;
     if (!this.active) {
       this.pending.push(frame);

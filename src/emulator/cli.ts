@@ -13,7 +13,8 @@ const USAGE = `Usage: npm run emulator -- [options]
   --delay MS             processing delay before each response (default 0)
   --chunk-delay MS       delay between response body chunks (default 0)
   --fault JSON           global fault, e.g. '{"type":"throttle"}' (repeatable, applies once each)
-  --heartbeat MS         StartConversation heartbeat interval (default 15000)`;
+  --heartbeat MS         StartConversation heartbeat interval (default 15000)
+  --reply-ms MS          every spoken reply lasts exactly MS (benchmarks; default: follows the text)`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
       'chunk-delay': { type: 'string', default: '0' },
       fault: { type: 'string', multiple: true },
       heartbeat: { type: 'string', default: '15000' },
+      'reply-ms': { type: 'string', default: '0' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -52,6 +54,7 @@ async function main(): Promise<void> {
     latency: { processingDelayMs: num('delay', values.delay!), chunkDelayMs: num('chunk-delay', values['chunk-delay']!) },
     faults: (values.fault ?? []).map((f) => ({ fault: JSON.parse(f) as Fault, times: 1 })),
     conversation: { heartbeatMs: num('heartbeat', values.heartbeat!) },
+    replyMs: num('reply-ms', values['reply-ms']!),
     logger: createLogger(process.env.LOG_LEVEL ?? 'info'),
   });
   console.log(`Lex emulator (V1 HTTP/1.1 + V2 h2c) listening on ${emu.url}`);

@@ -32,6 +32,8 @@ export class LexCore {
     readonly globalFaults: FaultRule[],
     readonly globalLatency: Latency,
     today: () => Date,
+    /** When > 0, every spoken reply lasts exactly this long (benchmarks). */
+    private readonly fixedReplyMs = 0,
   ) {
     for (const b of bots) {
       const e = new DialogEngine(b, today);
@@ -71,12 +73,27 @@ export class LexCore {
     }
     if (rec?.echo) return this.resample(rec.echo.pcm, rec.echo.rateHz, rateHz);
     if (!message) return new Int16Array(0);
+    if (this.fixedReplyMs > 0) return this.fixedReply(rateHz);
     // Prompts repeat across calls: synthesize each (text, rate) once.
     const key = `${rateHz}:${message}`;
     let pcm = this.speech.get(key);
     if (!pcm) {
       pcm = synthesize(message, rateHz);
       if (this.speech.size >= 512) this.speech.delete(this.speech.keys().next().value!);
+      this.speech.set(key, pcm);
+    }
+    return pcm;
+  }
+
+  /** Speech-like audio of exactly `fixedReplyMs` (benchmarks). */
+  private fixedReply(rateHz: number): Int16Array {
+    const key = `fixed:${rateHz}`;
+    let pcm = this.speech.get(key);
+    if (!pcm) {
+      const n = Math.round((this.fixedReplyMs * rateHz) / 1000);
+      const src = synthesize('this is a reply of a fixed length for the benchmark '.repeat(Math.ceil(this.fixedReplyMs / 3000)), rateHz);
+      pcm = new Int16Array(n);
+      pcm.set(src.subarray(0, n));
       this.speech.set(key, pcm);
     }
     return pcm;

@@ -29,6 +29,8 @@ export interface EmulatorOptions {
   /** Faults applied to every session until used up. */
   faults?: { fault: Fault; times?: number }[];
   conversation?: Partial<ConversationOptions>;
+  /** Every spoken reply lasts exactly this many ms (benchmarks); 0: follows the text. */
+  replyMs?: number;
   /** "Today" for AMAZON.Date resolution (tests pin it). */
   today?: () => Date;
   logger?: Logger;
@@ -59,6 +61,7 @@ export async function createEmulator(opts: EmulatorOptions = {}): Promise<Emulat
     (opts.faults ?? []).map(parseFaultRule),
     { processingDelayMs: 0, chunkDelayMs: 0, ...opts.latency },
     opts.today ?? (() => new Date()),
+    opts.replyMs ?? 0,
   );
   const conv: ConversationOptions = { endSilenceMs: 600, heartbeatMs: 15_000, audioChunkBytes: 640, ...opts.conversation };
   const log = opts.logger;

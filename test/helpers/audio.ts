@@ -11,6 +11,16 @@ export function noise(ms: number, rateHz: number, seed = 1): Int16Array {
   return out;
 }
 
+/** Synthesized speech without the synth's own leading and trailing silence. */
+export function speech(text: string, rateHz: number): Int16Array {
+  const s = synthesize(text, rateHz);
+  let a = 0;
+  let b = s.length;
+  while (a < b && s[a] === 0) a++;
+  while (b > a && s[b - 1] === 0) b--;
+  return s.subarray(a, b);
+}
+
 /** Concatenates PCM blocks into one Buffer. */
 export function pcm(...parts: Int16Array[]): Buffer {
   return Buffer.concat(parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength)));

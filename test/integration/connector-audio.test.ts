@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, demoHeaders, type Stack } from '../helpers/stack.js';
-import { noise, pcm, rms, tone, utterance } from '../helpers/audio.js';
+import { noise, pcm, rms, speech, tone, utterance } from '../helpers/audio.js';
 import { VonagePhone } from '../../src/phones/vonage-phone.js';
 import { synthesize } from '../../src/audio/speech-synth.js';
 import { asBytes } from '../../src/audio/pcm.js';
@@ -23,9 +23,9 @@ describe('audio in: what Lex receives', () => {
   ] as const)('%s at %i Hz: byte-exact from >= 200 ms before onset to the end of speech, inner 300 ms pause kept', async (route, rateHz) => {
     const session = `fidelity-${route}-${rateHz}`;
     const lead = noise(600, rateHz, 7);
-    const a = synthesize('I would like', rateHz);
-    const pause = noise(300, rateHz, 8);
-    const b = synthesize('some flowers', rateHz);
+    const a = speech('I would like', rateHz);
+    const pause = noise(300, rateHz, 8); // a true 300 ms pause: `speech` has no silent edges
+    const b = speech('some flowers', rateHz);
     const sent = pcm(lead, a, pause, b, noise(1000, rateHz, 9));
     const phone = await VonagePhone.connect(stack.wsUrl + (route === 'v1' ? v1(session) : v2(session)), { rateHz, headers: demoHeaders() });
     stack.emu.session(session).script.push('I would like some flowers');

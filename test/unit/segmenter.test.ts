@@ -36,4 +36,21 @@ describe('Segmenter', () => {
     const { events } = run('1'.repeat(30));
     expect(events.find((e) => e.type === 'end')).toMatchObject({ reason: 'max' });
   });
+
+  it('ends silence_time after the last loud frame, ignoring the VAD hangover, while clip_min still counts VAD speech', () => {
+    const seg = new Segmenter({ silenceMs: 100, minSpeechMs: 120, maxUtteranceMs: 4000, preRollMs: 0 });
+    const loud = new Int16Array(160).fill(8000);
+    const quiet = new Int16Array(160); // digital silence the VAD still calls speech (hangover)
+    const events: string[] = [];
+    const feed = (f: Int16Array, vad: boolean) => {
+      const e = seg.push(f, vad);
+      if (e && e.type !== 'audio') events.push(`${e.type}${e.type === 'end' ? `:${e.speechMs}` : ''}`);
+    };
+    for (let i = 0; i < 4; i++) feed(loud, true); // 80 ms of speech
+    for (let i = 0; i < 6; i++) feed(quiet, true); // 120 ms of hangover
+    for (let i = 0; i < 10; i++) feed(quiet, false);
+    // Confirmed by VAD speech (80 ms + hangover >= 120 ms); ended on the 5th frame (100 ms) after
+    // the last loud one, inside the hangover: the VAD speech seen by then is 180 ms.
+    expect(events).toEqual(['start', 'end:180']);
+  });
 });

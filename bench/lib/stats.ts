@@ -1,0 +1,12 @@
+/** Percentile (nearest rank) of unsorted values; NaN for none. */
+export function pct(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+}
+
+/** p50 / p95 / p99 / max, rounded to 0.1. */
+export function summary(values: number[]): { n: number; p50: number; p95: number; p99: number; max: number } {
+  const r = (x: number) => Math.round(x * 10) / 10;
+  return { n: values.length, p50: r(pct(values, 50)), p95: r(pct(values, 95)), p99: r(pct(values, 99)), max: r(values.length ? Math.max(...values) : NaN) };
+}

@@ -1,0 +1,140 @@
+import { BenchCall, turnAudio, type TurnSample } from './load-caller.js';
+import { cpuMs, rssKiB, spawnService, type Child } from './lib/procs.js';
+import { pct, summary } from './lib/stats.js';
+import { DEMO_KEY } from '../src/emulator/sigv4.js';
+
+/** A load profile. */
+export interface LoadOptions {
+  calls: number;
+  durationS: number;
+  /** Share of 16 kHz calls (the rest are 8 kHz). */
+  mix16k: number;
+  route: 'v1' | 'v2' | 'conversation';
+  emulatorDelayMs: number;
+  replyMs: number;
+  /** Pin the connector to one CPU core with taskset (when available). */
+  pinCore?: number;
+  /** Seconds of ramp-up excluded from the measurements. */
+  warmupS: number;
+}
+
+/** Everything measured in one run (all times in ms). */
+export interface LoadResult {
+  profile: LoadOptions;
+  turns: number;
+  failedTurns: number;
+  turnOverheadMs: ReturnType<typeof summary>;
+  jitterMs: { p50: number; p99: number };
+  underruns: number;
+  framesLost: number;
+  framesDuplicated: number;
+  connector: { cpuMsPerCallSecond: number; rssKiBPerCall: number; rssBaselineMiB: number; eventLoopDelayP99Ms: number; pinned: boolean };
+  generator: { latenessMs: ReturnType<typeof summary> };
+  unexpectedCloses: number;
+}
+
+const SILENCE_MS = 400;
+const CONVERSATION_END_MS = 600;
+
+async function scrapeEventLoopP99(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const m = /^nodejs_eventloop_lag_p99_seconds (\S+)$/m.exec(text);
+  return m ? Number(m[1]) * 1000 : NaN;
+}
+
+/** Starts the emulator and the connector as child processes (the generator is this process). */
+export async function startServices(o: LoadOptions): Promise<{ emulator: Child; connector: Child; pinned: boolean }> {
+  const tsx = ['--import', 'tsx'];
+  const emulator = await spawnService(
+    process.execPath,
+    [...tsx, 'src/emulator/cli.ts', '--port', '0', '--delay', String(o.emulatorDelayMs), '--reply-ms', String(o.replyMs), '--heartbeat', '0'],
+    { LOG_LEVEL: 'warn' },
+    /listening on (http:\/\/[^\s]+)/,
+    'emulator',
+  );
+  // info level: the 'listening' line carries the port (two more lines per call, as in production).
+  const env = { HOST: '127.0.0.1', PORT: '0', LEX_ENDPOINT_URL: emulator.url, LOG_LEVEL: 'info', MAX_CALLS: '100000', NODE_ENV: 'production' };
+  const pinned = o.pinCore !== undefined;
+  const cmd = pinned ? 'taskset' : process.execPath;
+  const args = [...(pinned ? ['-c', String(o.pinCore), process.execPath] : []), ...tsx, 'src/main.ts'];
+  const connector = await spawnService(cmd, args, env, /"port":(\d+)/, 'connector');
+  connector.url = `http://127.0.0.1:${connector.url}`;
+  return { emulator, connector, pinned };
+}
+
+/** Runs `o.calls` simulated Vonage calls in real time against running services. */
+export async function runLoad(o: LoadOptions, services: { connector: Child; pinned: boolean }): Promise<LoadResult> {
+  const { connector } = services;
+  const pid = connector.proc.pid!;
+  const path = o.route === 'v1' ? '/bot/OrderFlowers/alias/%24LATEST/user/SESSION/content' : `/bots/ORDERFLWRS/botAliases/TSTALIASID/botLocales/en_US/sessions/SESSION/${o.route === 'v2' ? 'utterance' : 'conversation'}`;
+  const wsBase = connector.url.replace('http', 'ws');
+  const headers = { aws_key: DEMO_KEY.accessKeyId, aws_secret: DEMO_KEY.secretAccessKey, barge_in: false };
+  const scripts = new Map([8000, 16000].map((r) => [r, turnAudio(r)]));
+  const rssBaseline = rssKiB(pid);
+  const calls: BenchCall[] = [];
+  const n16 = Math.round(o.calls * o.mix16k);
+  // Open calls in batches so the handshakes do not all land in one tick.
+  for (let i = 0; i < o.calls; i++) {
+    const rate = i < n16 ? 16000 : 8000;
+    calls.push(await BenchCall.open(`${wsBase}${path.replace('SESSION', `bench-${process.pid}-${i}`)}`, rate, headers, scripts.get(rate)!, 5, 10_000));
+  }
+  // Real-time generator: one frame per call per 20 ms deadline; lateness is measured.
+  const lateness: number[] = [];
+  const t0 = performance.now();
+  const warmupEnd = t0 + o.warmupS * 1000;
+  const end = t0 + (o.warmupS + o.durationS) * 1000;
+  let next = t0;
+  let cpuStart = 0;
+  let measuring = false;
+  let turnsAtStart: number[] = [];
+  await new Promise<void>((resolve) => {
+    const tick = (): void => {
+      const now = performance.now();
+      if (!measuring && now >= warmupEnd) {
+        measuring = true;
+        cpuStart = cpuMs(pid);
+        turnsAtStart = calls.map((c) => c.turns.length);
+        void scrapeEventLoopP99(connector.url); // resets the event-loop histogram
+      }
+      if (now >= end) return resolve();
+      while (next <= now) {
+        if (measuring) lateness.push(now - next);
+        for (const c of calls) c.tick(now);
+        next += 20;
+      }
+      setTimeout(tick, Math.max(0, next - performance.now()));
+    };
+    tick();
+  });
+  const cpuEnd = cpuMs(pid);
+  const rss = rssKiB(pid);
+  const loopP99 = await scrapeEventLoopP99(connector.url);
+  const turns: TurnSample[] = calls.flatMap((c, i) => c.turns.slice(turnsAtStart[i]));
+  for (const c of calls) c.close();
+  const expectedFrames = o.replyMs / 20;
+  const endMs = o.route === 'conversation' ? CONVERSATION_END_MS : SILENCE_MS;
+  return {
+    profile: o,
+    turns: turns.length,
+    failedTurns: calls.reduce((n, c) => n + c.failed, 0),
+    turnOverheadMs: summary(turns.map((t) => t.gapMs - endMs - o.emulatorDelayMs)),
+    jitterMs: { p50: Math.round(pct(turns.flatMap((t) => t.jitterMs), 50) * 10) / 10, p99: Math.round(pct(turns.flatMap((t) => t.jitterMs), 99) * 10) / 10 },
+    underruns: turns.reduce((n, t) => n + t.underruns, 0),
+    framesLost: turns.reduce((n, t) => n + Math.max(0, expectedFrames - t.frames), 0),
+    framesDuplicated: turns.reduce((n, t) => n + Math.max(0, t.frames - expectedFrames), 0),
+    connector: {
+      cpuMsPerCallSecond: Math.round(((cpuEnd - cpuStart) / (o.calls * o.durationS)) * 1000) / 1000,
+      rssKiBPerCall: Math.round((rss - rssBaseline) / o.calls),
+      rssBaselineMiB: Math.round(rssBaseline / 1024),
+      eventLoopDelayP99Ms: Math.round(loopP99 * 10) / 10,
+      pinned: services.pinned,
+    },
+    generator: { latenessMs: summary(lateness) },
+    unexpectedCloses: calls.filter((c) => c.closedCode !== undefined && c.closedCode !== 1000).length,
+  };
+}
+
+/** The SLO of `--find-max` (issue: turn overhead p99 ≤ 50 ms, jitter p99 ≤ 20 ms, no lost frame). */
+export function meetsSlo(r: LoadResult): boolean {
+  return r.turnOverheadMs.p99 <= 50 && r.jitterMs.p99 <= 20 && r.framesLost === 0 && r.failedTurns === 0 && r.turns > 0;
+}
