@@ -41,6 +41,8 @@ export class BenchCall {
   private readonly silence: Buffer;
   private pos = 0;
   private speaking = true;
+  /** Frames of silence before the first turn (calls are spread over a turn cycle). */
+  private startDelayFrames = 0;
   private lastSpeechAt = 0;
   private arrivals: number[] = [];
   private awaitingReply = false;
@@ -59,13 +61,15 @@ export class BenchCall {
     ws.on('close', (code) => (this.closedCode = code));
   }
 
-  static open(url: string, rateHz: number, headers: Record<string, unknown>, script: Buffer, leadFrames: number, replyTimeoutMs: number): Promise<BenchCall> {
+  static open(url: string, rateHz: number, headers: Record<string, unknown>, script: Buffer, leadFrames: number, replyTimeoutMs: number, startDelayMs = 0): Promise<BenchCall> {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(url, { perMessageDeflate: false });
       ws.once('error', reject);
       ws.once('open', () => {
         ws.send(JSON.stringify({ event: 'websocket:connected', 'content-type': `audio/l16;rate=${rateHz}`, ...headers }));
-        resolve(new BenchCall(ws, rateHz, script, leadFrames, replyTimeoutMs));
+        const call = new BenchCall(ws, rateHz, script, leadFrames, replyTimeoutMs);
+        call.startDelayFrames = Math.round(startDelayMs / 20);
+        resolve(call);
       });
     });
   }
@@ -73,6 +77,11 @@ export class BenchCall {
   /** Sends the next frame (speech script, or silence while waiting for the reply). */
   tick(now: number): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
+    if (this.startDelayFrames > 0) {
+      this.startDelayFrames--;
+      this.ws.send(this.silence);
+      return;
+    }
     if (this.speaking) {
       this.ws.send(this.script.subarray(this.pos, this.pos + this.frameBytes));
       this.pos += this.frameBytes;

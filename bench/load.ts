@@ -1,4 +1,5 @@
 import { BenchCall, turnAudio, type TurnSample } from './load-caller.js';
+import { execFileSync } from 'node:child_process';
 import { cpuMs, rssKiB, spawnService, type Child } from './lib/procs.js';
 import { pct, summary } from './lib/stats.js';
 import { DEMO_KEY } from '../src/emulator/sigv4.js';
@@ -44,6 +45,7 @@ async function scrapeEventLoopP99(url: string): Promise<number> {
 
 /** Starts the emulator and the connector as child processes (the generator is this process). */
 export async function startServices(o: LoadOptions): Promise<{ emulator: Child; connector: Child; pinned: boolean }> {
+  execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
   const tsx = ['--import', 'tsx'];
   const emulator = await spawnService(
     process.execPath,
@@ -53,10 +55,17 @@ export async function startServices(o: LoadOptions): Promise<{ emulator: Child; 
     'emulator',
   );
   // info level: the 'listening' line carries the port (two more lines per call, as in production).
-  const env = { HOST: '127.0.0.1', PORT: '0', LEX_ENDPOINT_URL: emulator.url, LOG_LEVEL: 'info', MAX_CALLS: '100000', NODE_ENV: 'production' };
+  const env: Record<string, string> = { HOST: '127.0.0.1', PORT: '0', LEX_ENDPOINT_URL: emulator.url, LOG_LEVEL: 'info', MAX_CALLS: '100000', NODE_ENV: 'production' };
+  // BENCH_CPU_PROF=dir writes a V8 CPU profile of the connector there (for finding hot spots).
+  const prof = [
+    ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+    // BENCH_NODE_FLAGS: extra node flags for the connector (e.g. --trace-gc), output in BENCH_CONNECTOR_OUT.
+    ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []),
+  ];
   const pinned = o.pinCore !== undefined;
   const cmd = pinned ? 'taskset' : process.execPath;
-  const args = [...(pinned ? ['-c', String(o.pinCore), process.execPath] : []), ...tsx, 'src/main.ts'];
+  // The connector runs as in production: compiled JavaScript (npm run build), no loader hooks.
+  const args = [...(pinned ? ['-c', String(o.pinCore), process.execPath] : []), ...prof, 'dist/main.js'];
   const connector = await spawnService(cmd, args, env, /"port":(\d+)/, 'connector');
   connector.url = `http://127.0.0.1:${connector.url}`;
   return { emulator, connector, pinned };
@@ -72,11 +81,13 @@ export async function runLoad(o: LoadOptions, services: { connector: Child; pinn
   const scripts = new Map([8000, 16000].map((r) => [r, turnAudio(r)]));
   const rssBaseline = rssKiB(pid);
   const calls: BenchCall[] = [];
-  const n16 = Math.round(o.calls * o.mix16k);
-  // Open calls in batches so the handshakes do not all land in one tick.
+  // Real callers are not synchronised: spread the first turns over one turn cycle
+  // (1.8 s of speech + silence_time + Lex delay + the reply), interleaving 8 and 16 kHz.
+  const cycleMs = 1800 + SILENCE_MS + o.emulatorDelayMs + o.replyMs;
   for (let i = 0; i < o.calls; i++) {
-    const rate = i < n16 ? 16000 : 8000;
-    calls.push(await BenchCall.open(`${wsBase}${path.replace('SESSION', `bench-${process.pid}-${i}`)}`, rate, headers, scripts.get(rate)!, 5, 10_000));
+    const rate = Math.floor((i + 1) * o.mix16k) > Math.floor(i * o.mix16k) ? 16000 : 8000;
+    const url = `${wsBase}${path.replace('SESSION', `bench-${process.pid}-${i}`)}`;
+    calls.push(await BenchCall.open(url, rate, headers, scripts.get(rate)!, 5, 10_000, (i / o.calls) * cycleMs));
   }
   // Real-time generator: one frame per call per 20 ms deadline; lateness is measured.
   const lateness: number[] = [];

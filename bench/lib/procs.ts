@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 
 /** A child process whose listening URL was read from its output. */
 export interface Child {
@@ -21,7 +21,9 @@ export function spawnService(cmd: string, args: string[], env: Record<string, st
       if (m) {
         clearTimeout(timer);
         proc.stdout!.off('data', onData);
-        proc.stdout!.resume();
+        const out = label === 'connector' ? process.env.BENCH_CONNECTOR_OUT : undefined;
+        if (out) proc.stdout!.pipe(createWriteStream(out));
+        else proc.stdout!.resume();
         resolve({
           proc,
           url: m[1],

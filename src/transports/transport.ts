@@ -32,8 +32,14 @@ export class FrameAssembler {
 
   constructor(private readonly frameBytes: number) {}
 
-  /** Calls `emit` with each whole frame as a fresh Int16Array. */
+  /** Calls `emit` with each whole frame as an Int16Array the receiver may keep. */
   push(data: Buffer, emit: (frame: Int16Array) => void): void {
+    // The usual case, one aligned frame per message: a view, no copy (ws hands over
+    // buffers that are not reused).
+    if (!this.carry && data.length === this.frameBytes && data.byteOffset % 2 === 0) {
+      emit(new Int16Array(data.buffer, data.byteOffset, this.frameBytes / 2));
+      return;
+    }
     let buf = data;
     if (this.carry) {
       buf = Buffer.concat([this.carry, data]);
