@@ -190,6 +190,7 @@ export class ConversationSession implements CallHandlers {
         this.playback.begin(this.replyRateHz);
         if (this.turnEndedAt !== undefined) {
           const latencyMs = clock.now() - this.turnEndedAt;
+          metrics.lexFirstByte.observe({ api: 'v2-stream' }, latencyMs / 1000);
           metrics.turnLatency.observe({ route }, latencyMs / 1000);
           log.debug({ latencyMs: Math.round(latencyMs) }, 'turn latency');
         }

@@ -14,6 +14,8 @@ export interface PlaybackOptions {
   /** How long to wait for the platform's playout report before assuming it played, ms. */
   markTimeoutMs: number;
   onFrame?(sent: boolean): void;
+  /** Audio queued locally beyond this (ms) is dropped and counted (bounds memory per call). */
+  maxQueuedMs?: number;
   onUnderrun?(gapMs: number): void;
 }
 
@@ -90,6 +92,10 @@ export class Playback {
     const out = this.resampler!.process(samples);
     this.srcSamples += samples.length;
     this.outSamples += out.length;
+    if (this.pacer.queuedMs > (this.opts.maxQueuedMs ?? 120_000)) {
+      this.opts.onFrame?.(false); // counted as dropped: the reply is longer than any prompt should be
+      return;
+    }
     if (out.length) this.pacer.push(asBytes(out));
   }
 

@@ -16,6 +16,8 @@ import type { SessionDeps, SessionEnd } from './session-deps.js';
 /** The Lex request of the current turn. */
 interface Turn {
   abort: AbortController;
+  /** Clock time the Lex request started. */
+  startedAt: number;
   upload?: UtteranceUpload;
   /** Clock time the caller stopped speaking (or finished a DTMF entry). */
   endedAt?: number;
@@ -119,7 +121,7 @@ export class UtteranceSession implements CallHandlers {
         this.interrupt();
         const abort = new AbortController();
         const upload = this.bot.startUtterance(this.lexRateHz, abort.signal);
-        const turn: Turn = { abort, upload };
+        const turn: Turn = { abort, upload, startedAt: this.deps.clock.now() };
         this.turn = turn;
         for (const f of ev.frames) upload.write(asBytes(f));
         void this.runTurn(turn, upload.reply);
@@ -160,7 +162,8 @@ export class UtteranceSession implements CallHandlers {
     this.interrupt();
     this.deps.log.debug({ digits }, 'dtmf entry');
     const abort = new AbortController();
-    const turn: Turn = { abort, endedAt: this.deps.clock.now() };
+    const now = this.deps.clock.now();
+    const turn: Turn = { abort, endedAt: now, startedAt: now };
     this.turn = turn;
     void this.runTurn(turn, this.bot.sendText(digits, abort.signal));
   }
@@ -187,6 +190,7 @@ export class UtteranceSession implements CallHandlers {
         }
       }
       if (this.turn !== turn) return;
+      metrics.lexTotal.observe({ api: this.bot.api }, (clock.now() - turn.startedAt) / 1000);
       const outcome = await this.playback.finish();
       if (this.turn === turn) this.turn = undefined;
       if (reply.endCall && outcome === 'played' && !this.closed) this.end(CloseCodes.NORMAL);

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import type { WebSocket } from 'ws';
+import { VonageTransport } from '../../src/transports/vonage/vonage-transport.js';
+import { TwilioTransport } from '../../src/transports/twilio/twilio-transport.js';
+import { FrameAssembler } from '../../src/transports/transport.js';
+
+/** The part of a ws WebSocket the transports use, with a settable bufferedAmount. */
+function fakeSocket(bufferedAmount: number) {
+  const sent: unknown[] = [];
+  const closes: [number, string][] = [];
+  const ws = {
+    OPEN: 1,
+    CONNECTING: 0,
+    readyState: 1,
+    bufferedAmount,
+    send: (d: unknown) => sent.push(d),
+    close: (code: number, reason: string) => {
+      closes.push([code, reason]);
+      ws.readyState = 3;
+    },
+  };
+  return { ws: ws as unknown as WebSocket, sent, closes };
+}
+
+describe.each([
+  ['vonage', (ws: WebSocket) => new VonageTransport(ws, 8000, 16384)],
+  ['twilio', (ws: WebSocket) => new TwilioTransport(ws, 'MZ1', 16384)],
+] as const)('%s transport: slow consumers', (_name, make) => {
+  it('sends while the socket keeps up', () => {
+    const { ws, sent, closes } = fakeSocket(1000);
+    expect(make(ws).sendFrame(Buffer.alloc(320))).toBe(true);
+    expect(sent).toHaveLength(1);
+    expect(closes).toEqual([]);
+  });
+
+  it('closes with 4006 and drops the frame once MAX_BUFFERED_BYTES are waiting', () => {
+    const { ws, sent, closes } = fakeSocket(16385);
+    const t = make(ws);
+    expect(t.sendFrame(Buffer.alloc(320))).toBe(false);
+    expect(sent).toHaveLength(0);
+    expect(closes).toEqual([[4006, 'slow consumer']]);
+    expect(t.sendFrame(Buffer.alloc(320))).toBe(false); // closed for good
+  });
+});
+
+describe('FrameAssembler', () => {
+  it('re-frames odd message sizes without shifting samples', () => {
+    const a = new FrameAssembler(4);
+    const out: number[][] = [];
+    a.push(Buffer.from([1, 0, 2]), (f) => out.push([...f]));
+    a.push(Buffer.from([0, 3, 0, 4, 0, 5]), (f) => out.push([...f]));
+    expect(out).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+  });
+});
