@@ -1,6 +1,9 @@
 # syntax=docker/dockerfile:1
 # Build stage: compilers and dev dependencies live only here.
 FROM node:22-slim AS build
+# Toolchain for the optional native addon (node-vad, VAD_ENGINE=node-vad); not in the runtime image.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund

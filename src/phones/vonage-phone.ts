@@ -13,6 +13,8 @@ export interface VonagePhoneOptions {
   authorization?: string;
   /** Echo notify marks like Vonage (default true). */
   echoMarks?: boolean;
+  /** Extra CA certificate for wss:// (a self-signed test proxy). */
+  ca?: string | Buffer;
 }
 
 /**
@@ -38,7 +40,7 @@ export class VonagePhone {
   /** Opens the call and sends `websocket:connected`. Rejects when the upgrade is refused (with the HTTP status). */
   static connect(url: string, opts: VonagePhoneOptions): Promise<VonagePhone> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { headers: opts.authorization ? { authorization: opts.authorization } : {} });
+      const ws = new WebSocket(url, { headers: opts.authorization ? { authorization: opts.authorization } : {}, ...(opts.ca ? { ca: opts.ca } : {}) });
       ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { status: res.statusCode })));
       ws.once('error', reject);
       ws.once('open', () => {
