@@ -44,7 +44,7 @@ const action = fc.oneof(
   fc.constant({ kind: 'terminate' as const }),
 );
 
-function send(ws: WebSocket, a: fc.RecordValue<unknown> & { kind: string } & Record<string, unknown>): boolean {
+function send(ws: WebSocket, a: { kind: string } & Record<string, unknown>): boolean {
   if (ws.readyState !== ws.OPEN) return false;
   switch (a.kind) {
     case 'text':
