@@ -11,7 +11,7 @@ import type { CallHandlers, CallTransport } from '../transports/transport.js';
 import { FrameAssembler } from '../transports/transport.js';
 import type { CallConfig } from './call-config.js';
 import { CloseCodes } from './close-codes.js';
-import { Playback } from './playback.js';
+import { sessionPlayback, type Playback } from './playback.js';
 import type { SessionDeps, SessionEnd } from './session-deps.js';
 
 /** Reopen attempts after Lex ends or drops the stream, before closing with 4008. */
@@ -62,13 +62,7 @@ export class ConversationSession implements CallHandlers {
     this.vad = deps.vad.create(call.sensitivity, 8000);
     // 8 kHz calls get 8 kHz prompts straight from Lex; others take 16 kHz and resample.
     this.replyRateHz = transport.rateHz === 8000 ? 8000 : 16000;
-    this.playback = new Playback(transport, deps.resamplers, {
-      clock: deps.clock,
-      leadMs: deps.leadMs,
-      markTimeoutMs: deps.leadMs + 2000,
-      onFrame: (ok) => (ok ? deps.metrics.framesSent : deps.metrics.framesDropped).inc(),
-      onUnderrun: () => deps.metrics.underruns.inc(),
-    });
+    this.playback = sessionPlayback(transport, deps);
     this.open(true);
   }
 

@@ -3,6 +3,7 @@ import { Pacer } from '../audio/pacer.js';
 import type { Resampler, ResamplerFactory } from '../audio/resampler.js';
 import { asBytes, frameBytes } from '../audio/pcm.js';
 import type { CallTransport } from '../transports/transport.js';
+import type { SessionDeps } from './session-deps.js';
 
 /** How a reply's playback ended. */
 export type PlayOutcome = 'played' | 'cleared';
@@ -156,4 +157,15 @@ export class Playback {
     if (p.timer !== undefined) this.opts.clock.clearTimer(p.timer);
     p.resolve(outcome);
   }
+}
+
+/** The Playback every session uses: pacer lead, mark fallback and metrics from its deps. */
+export function sessionPlayback(transport: CallTransport, deps: SessionDeps): Playback {
+  return new Playback(transport, deps.resamplers, {
+    clock: deps.clock,
+    leadMs: deps.leadMs,
+    markTimeoutMs: deps.leadMs + 2000,
+    onFrame: (ok) => (ok ? deps.metrics.framesSent : deps.metrics.framesDropped).inc(),
+    onUnderrun: () => deps.metrics.underruns.inc(),
+  });
 }

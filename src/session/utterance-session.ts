@@ -10,7 +10,7 @@ import { FrameAssembler } from '../transports/transport.js';
 import type { CallConfig } from './call-config.js';
 import { CloseCodes } from './close-codes.js';
 import { DtmfCollector } from './dtmf-collector.js';
-import { Playback } from './playback.js';
+import { sessionPlayback, type Playback } from './playback.js';
 import type { SessionDeps, SessionEnd } from './session-deps.js';
 
 /** The Lex request of the current turn. */
@@ -55,13 +55,7 @@ export class UtteranceSession implements CallHandlers {
     this.lexFrames = transport.rateHz === this.lexRateHz ? undefined : new FrameAssembler(frameSamples(this.lexRateHz) * 2);
     this.vad = deps.vad.create(call.sensitivity, this.lexRateHz);
     this.segmenter = new Segmenter({ silenceMs: call.silenceMs, minSpeechMs: call.clipMinMs, maxUtteranceMs: call.clipMaxMs, preRollMs: 300 });
-    this.playback = new Playback(transport, deps.resamplers, {
-      clock: deps.clock,
-      leadMs: deps.leadMs,
-      markTimeoutMs: deps.leadMs + 2000,
-      onFrame: (ok) => (ok ? deps.metrics.framesSent : deps.metrics.framesDropped).inc(),
-      onUnderrun: () => deps.metrics.underruns.inc(),
-    });
+    this.playback = sessionPlayback(transport, deps);
     this.dtmf = new DtmfCollector(deps.clock, deps.dtmfTimeoutMs, (digits) => this.sendDigits(digits));
   }
 

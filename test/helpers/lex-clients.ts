@@ -22,33 +22,5 @@ export function v2Client(url: string, credentials = demoCredentials, extra: Reco
   return new LexRuntimeV2Client({ region: 'us-east-1', endpoint: url, credentials, maxAttempts: 1, ...extra });
 }
 
-/** An async iterable fed by `push`, ended by `end` (a live request event stream). */
-export class EventQueue<T> implements AsyncIterable<T> {
-  private items: T[] = [];
-  private waiting: ((r: IteratorResult<T>) => void) | undefined;
-  private done = false;
-
-  push(item: T): void {
-    if (this.waiting) {
-      const w = this.waiting;
-      this.waiting = undefined;
-      w({ value: item, done: false });
-    } else this.items.push(item);
-  }
-
-  end(): void {
-    this.done = true;
-    this.waiting?.({ value: undefined as never, done: true });
-    this.waiting = undefined;
-  }
-
-  [Symbol.asyncIterator](): AsyncIterator<T> {
-    return {
-      next: () => {
-        if (this.items.length) return Promise.resolve({ value: this.items.shift()!, done: false });
-        if (this.done) return Promise.resolve({ value: undefined as never, done: true });
-        return new Promise((r) => (this.waiting = r));
-      },
-    };
-  }
-}
+/** The connector's own request-stream queue doubles as the tests' live event stream. */
+export { EventQueue } from '../../src/bots/lexv2/event-queue.js';

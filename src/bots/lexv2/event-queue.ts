@@ -10,7 +10,7 @@ export class EventQueue<T> implements AsyncIterable<T> {
   /** Droppable items refused because the queue was full. */
   dropped = 0;
 
-  constructor(private readonly maxPending: number) {}
+  constructor(private readonly maxPending = Infinity) {}
 
   /** Queues an item; `droppable` items are refused when `maxPending` are waiting. Returns false when refused or ended. */
   push(item: T, droppable = false): boolean {

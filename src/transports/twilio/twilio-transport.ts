@@ -2,7 +2,8 @@ import type { WebSocket } from 'ws';
 import type { CallHandlers, CallTransport } from '../transport.js';
 import { FrameAssembler } from '../transport.js';
 import { parseTwilioMessage, TwilioProtocolError, twilioClear, twilioMark, twilioMedia } from './protocol.js';
-import { CloseCodes, closeReason, type CloseSpec } from '../../session/close-codes.js';
+import { CloseCodes, type CloseSpec } from '../../session/close-codes.js';
+import { SocketWriter } from '../socket-writer.js';
 import { asBytes } from '../../audio/pcm.js';
 import { mulawDecode, mulawEncode } from '../../audio/mulaw.js';
 
@@ -15,19 +16,17 @@ export class TwilioTransport implements CallTransport {
   readonly rateHz = 8000;
   private readonly assembler = new FrameAssembler(320);
   private readonly ulawOut = new Uint8Array(160);
-  private closed = false;
+  private readonly out: SocketWriter;
   handlers: CallHandlers | undefined;
 
-  constructor(
-    private readonly ws: WebSocket,
-    readonly streamSid: string,
-    private readonly maxBufferedBytes: number,
-  ) {}
+  constructor(ws: WebSocket, readonly streamSid: string, maxBufferedBytes: number) {
+    this.out = new SocketWriter(ws, maxBufferedBytes);
+  }
 
   /** Feeds one WebSocket message received after `start`. */
   onMessage(data: Buffer, isBinary: boolean): void {
     const h = this.handlers;
-    if (!h || this.closed) return;
+    if (!h || this.out.isClosed) return;
     if (isBinary) return this.close(CloseCodes.PROTOCOL_ERROR, 'binary message');
     let raw: unknown;
     try {
@@ -68,28 +67,21 @@ export class TwilioTransport implements CallTransport {
   }
 
   sendFrame(frame: Buffer): boolean {
-    if (this.closed || this.ws.readyState !== this.ws.OPEN) return false;
-    if (this.ws.bufferedAmount > this.maxBufferedBytes) {
-      this.close(CloseCodes.SLOW_CONSUMER);
-      return false;
-    }
+    if (this.out.isClosed) return false;
     const aligned = frame.byteOffset % 2 === 0 ? frame : Buffer.from(frame);
     const pcm = new Int16Array(aligned.buffer, aligned.byteOffset, aligned.byteLength >> 1);
-    this.ws.send(twilioMedia(this.streamSid, mulawEncode(pcm, this.ulawOut)));
-    return true;
+    return this.out.sendAudio(twilioMedia(this.streamSid, mulawEncode(pcm, this.ulawOut)), false);
   }
 
   clear(): void {
-    if (!this.closed && this.ws.readyState === this.ws.OPEN) this.ws.send(twilioClear(this.streamSid));
+    this.out.sendControl(twilioClear(this.streamSid));
   }
 
   mark(name: string): void {
-    if (!this.closed && this.ws.readyState === this.ws.OPEN) this.ws.send(twilioMark(this.streamSid, name));
+    this.out.sendControl(twilioMark(this.streamSid, name));
   }
 
   close(spec: CloseSpec, detail?: string): void {
-    if (this.closed) return;
-    this.closed = true;
-    if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) this.ws.close(spec.code, closeReason(spec, detail));
+    this.out.close(spec, detail);
   }
 }

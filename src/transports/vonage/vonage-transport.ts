@@ -2,28 +2,26 @@ import type { WebSocket } from 'ws';
 import type { CallHandlers, CallTransport } from '../transport.js';
 import { FrameAssembler } from '../transport.js';
 import { MalformedMessageError, parseVonageText, VONAGE_CLEAR, vonageNotify } from './protocol.js';
-import { CloseCodes, closeReason, type CloseSpec } from '../../session/close-codes.js';
+import { CloseCodes, type CloseSpec } from '../../session/close-codes.js';
+import { SocketWriter } from '../socket-writer.js';
 import { frameBytes } from '../../audio/pcm.js';
 
 /** Vonage Voice WebSocket after `websocket:connected`: binary PCM both ways, JSON control. */
 export class VonageTransport implements CallTransport {
   readonly platform = 'vonage' as const;
   private readonly assembler: FrameAssembler;
-  private closed = false;
+  private readonly out: SocketWriter;
   handlers: CallHandlers | undefined;
 
-  constructor(
-    private readonly ws: WebSocket,
-    readonly rateHz: number,
-    private readonly maxBufferedBytes: number,
-  ) {
+  constructor(ws: WebSocket, readonly rateHz: number, maxBufferedBytes: number) {
     this.assembler = new FrameAssembler(frameBytes(rateHz));
+    this.out = new SocketWriter(ws, maxBufferedBytes);
   }
 
   /** Feeds one WebSocket message received after configuration. */
   onMessage(data: Buffer, isBinary: boolean): void {
     const h = this.handlers;
-    if (!h || this.closed) return;
+    if (!h || this.out.isClosed) return;
     if (isBinary) return this.assembler.push(data, (f) => h.onAudio(f));
     let msg;
     try {
@@ -50,26 +48,18 @@ export class VonageTransport implements CallTransport {
   }
 
   sendFrame(frame: Buffer): boolean {
-    if (this.closed || this.ws.readyState !== this.ws.OPEN) return false;
-    if (this.ws.bufferedAmount > this.maxBufferedBytes) {
-      this.close(CloseCodes.SLOW_CONSUMER);
-      return false;
-    }
-    this.ws.send(frame, { binary: true });
-    return true;
+    return this.out.sendAudio(frame, true);
   }
 
   clear(): void {
-    if (!this.closed && this.ws.readyState === this.ws.OPEN) this.ws.send(VONAGE_CLEAR);
+    this.out.sendControl(VONAGE_CLEAR);
   }
 
   mark(name: string): void {
-    if (!this.closed && this.ws.readyState === this.ws.OPEN) this.ws.send(vonageNotify(name));
+    this.out.sendControl(vonageNotify(name));
   }
 
   close(spec: CloseSpec, detail?: string): void {
-    if (this.closed) return;
-    this.closed = true;
-    if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) this.ws.close(spec.code, closeReason(spec, detail));
+    this.out.close(spec, detail);
   }
 }
