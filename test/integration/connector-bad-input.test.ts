@@ -75,6 +75,19 @@ describe('bad input gets a documented answer', () => {
     await expect(openWs(stack.wsUrl + p)).rejects.toMatchObject({ status: 404 });
   });
 
+  it('a call cannot choose where its Lex traffic goes (no per-call endpoint)', async () => {
+    const phone = await VonagePhone.connect(stack.wsUrl + path.replace('bad-input', 'no-ssrf'), {
+      rateHz: 16000,
+      headers: demoHeaders({ endpoint: 'http://169.254.169.254', lex_endpoint_url: 'http://169.254.169.254', LEX_ENDPOINT_URL: 'http://169.254.169.254' }),
+    });
+    stack.emu.session('no-ssrf').script.push('order flowers');
+    phone.sendAudio(utterance('order flowers', 16000));
+    await phone.nextReply();
+    // The request reached the configured Lex endpoint (the emulator), nowhere else.
+    expect(stack.emu.session('no-ssrf').recordings).toHaveLength(1);
+    phone.hangUp();
+  });
+
   it('the server keeps serving other calls after all of the above', async () => {
     const phone = await VonagePhone.connect(stack.wsUrl + path.replace('bad-input', 'after-bad'), { rateHz: 16000, headers: demoHeaders() });
     stack.emu.session('after-bad').script.push('order flowers');

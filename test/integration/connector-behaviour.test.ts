@@ -84,6 +84,20 @@ describe('Lex faults do not spread', () => {
     b.hangUp();
   });
 
+  it('a slow first byte beyond LEX_TIMEOUT_MS fails the turn with LEX_TIMEOUT; the call keeps listening', async () => {
+    const session = 'slow-first-byte';
+    stack.emu.session(session).latency = { processingDelayMs: 2000 };
+    const before = await errorCount(stack, 'LEX_TIMEOUT');
+    const phone = await VonagePhone.connect(stack.wsUrl + v2(session), { rateHz: 16000, headers: demoHeaders() });
+    phone.sendAudio(utterance('order flowers', 16000, 1));
+    await until(async () => (await errorCount(stack, 'LEX_TIMEOUT')) > before);
+    stack.emu.session(session).latency = { processingDelayMs: 100 }; // slow, but within the timeout
+    stack.emu.session(session).script.push('order flowers');
+    phone.sendAudio(utterance('order flowers', 16000, 2));
+    expect((await phone.nextReply()).frames.length).toBeGreaterThan(0);
+    phone.hangUp();
+  });
+
   it.each([
     [{ type: 'throttle' }, 'LEX_THROTTLED'],
     [{ type: 'error', status: 503 }, 'LEX_UNAVAILABLE'],
