@@ -39,8 +39,10 @@ async function main(): Promise<void> {
       const due = t0 + i * 20;
       const wait = due - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      phone.sendAudio(frames.subarray(i * 640, (i + 1) * 640));
-      if (i * 640 < speech.byteLength) lastSpeechAt = performance.now();
+      const frame = frames.subarray(i * 640, (i + 1) * 640);
+      phone.sendAudio(frame);
+      // End of speech = the last frame with sound in it (the synth pads words with silence).
+      if (frame.some((b) => b !== 0)) lastSpeechAt = performance.now();
     }
     const reply = await phone.nextReply();
     const said = emulator.session(sessionId).dialog;
