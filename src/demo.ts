@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     const prompt = emulator.session(sessionId).recordings.at(-1)?.transcript ?? text;
     console.log(`caller: ${prompt}`);
     console.log(`   bot: (${Math.round(bytesToMs(reply.pcm.length, 16000))} ms of audio) ${said.dialogAction.type}${said.dialogAction.slotToElicit ? ` ${said.dialogAction.slotToElicit}` : ''}`);
-    console.log(`        turn latency ${Math.round(reply.firstFrameAt - lastSpeechAt)} ms (end of speech -> first reply frame, includes the 400 ms silence_time)\n`);
+    console.log(`        turn latency ${Math.round(reply.firstFrameAt - lastSpeechAt)} ms (end of speech -> first reply frame: the 400 ms silence_time, the emulator synthesizing the prompt, and the connector)\n`);
   }
   const closed = await phone.closed;
   const intent = emulator.session(sessionId).dialog.intent;
