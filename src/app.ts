@@ -126,12 +126,10 @@ export async function createConnector(deps: ConnectorDeps): Promise<Connector> {
       logger.info({ activeCalls: calls.size, drainTimeoutMs: config.drainTimeoutMs }, 'draining');
       if (calls.size > 0) {
         await new Promise<void>((resolve) => {
-          drained = resolve;
-          const t = ctx.clock.setTimer(resolve, config.drainTimeoutMs);
-          const done = drained;
+          const deadline = ctx.clock.setTimer(resolve, config.drainTimeoutMs);
           drained = () => {
-            ctx.clock.clearTimer(t);
-            done();
+            ctx.clock.clearTimer(deadline);
+            resolve();
           };
         });
       }
