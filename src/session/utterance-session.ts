@@ -210,7 +210,9 @@ export class UtteranceSession implements CallHandlers {
       if (this.turn === turn) this.turn = undefined;
       if (reply.endCall && outcome === 'played' && !this.closed) this.end(CloseCodes.NORMAL);
     } catch (err) {
-      if (this.turn === turn) this.turn = undefined;
+      // A superseded turn (barge-in) must not touch the playback of the turn that replaced it.
+      if (this.turn !== turn) return;
+      this.turn = undefined;
       this.playback.clear();
       if (turn.abort.signal.aborted || this.closed) return;
       this.report(fromLexError(err));
