@@ -6,7 +6,7 @@ import { VonagePhone } from '../../src/phones/vonage-phone.js';
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ env: { FIRST_MESSAGE_TIMEOUT_MS: '1000', MAX_MESSAGE_BYTES: '4096' } });
+  stack = await startStack({ env: { FIRST_MESSAGE_TIMEOUT_MS: '5000', MAX_MESSAGE_BYTES: '4096' } });
 });
 afterAll(async () => {
   await stack.close();

@@ -7,7 +7,7 @@ import { asBytes } from '../../src/audio/pcm.js';
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ env: { LEX_TIMEOUT_MS: '400', LEX_MAX_ATTEMPTS: '1' } });
+  stack = await startStack({ env: { LEX_TIMEOUT_MS: '1500', LEX_MAX_ATTEMPTS: '1' } });
 });
 afterAll(async () => {
   await stack.close();
@@ -86,7 +86,7 @@ describe('Lex faults do not spread', () => {
 
   it('a slow first byte beyond LEX_TIMEOUT_MS fails the turn with LEX_TIMEOUT; the call keeps listening', async () => {
     const session = 'slow-first-byte';
-    stack.emu.session(session).latency = { processingDelayMs: 2000 };
+    stack.emu.session(session).latency = { processingDelayMs: 4000 };
     const before = await errorCount(stack, 'LEX_TIMEOUT');
     const phone = await VonagePhone.connect(stack.wsUrl + v2(session), { rateHz: 16000, headers: demoHeaders() });
     phone.sendAudio(utterance('order flowers', 16000, 1));

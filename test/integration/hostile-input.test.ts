@@ -12,7 +12,7 @@ const faults: unknown[] = [];
 const onFault = (e: unknown) => faults.push(e);
 
 beforeAll(async () => {
-  stack = await startStack({ env: { MAX_MESSAGE_BYTES: '8192', FIRST_MESSAGE_TIMEOUT_MS: '2000', LEX_TIMEOUT_MS: '1000' } });
+  stack = await startStack({ env: { MAX_MESSAGE_BYTES: '8192', FIRST_MESSAGE_TIMEOUT_MS: '5000', LEX_TIMEOUT_MS: '1000' } });
   process.on('unhandledRejection', onFault);
   process.on('uncaughtException', onFault);
 });
