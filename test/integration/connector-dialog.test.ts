@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, demoHeaders, type Stack } from '../helpers/stack.js';
 import { utterance } from '../helpers/audio.js';
+import { ROUTES } from '../helpers/routes.js';
 import { VonagePhone } from '../../src/phones/vonage-phone.js';
 import { frameBytes } from '../../src/audio/pcm.js';
 
@@ -12,10 +13,6 @@ afterAll(async () => {
   await stack.close();
 });
 
-const ROUTES = {
-  v1: (s: string) => `/bot/OrderFlowers/alias/%24LATEST/user/${s}/content`,
-  v2: (s: string) => `/bots/ORDERFLWRS/botAliases/TSTALIASID/botLocales/en_US/sessions/${s}/utterance`,
-};
 
 describe.each([
   ['v1', 8000],

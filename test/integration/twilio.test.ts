@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, demoHeaders, until, type Stack } from '../helpers/stack.js';
 import { tone, utterance } from '../helpers/audio.js';
+import { ROUTES } from '../helpers/routes.js';
 import { TwilioPhone } from '../../src/phones/twilio-phone.js';
 import { openWs, closeOf } from '../helpers/raw-ws.js';
 
@@ -12,11 +13,6 @@ afterAll(async () => {
   await stack.close();
 });
 
-const ROUTES = {
-  v1: (s: string) => `/bot/OrderFlowers/alias/%24LATEST/user/${s}/content`,
-  v2: (s: string) => `/bots/ORDERFLWRS/botAliases/TSTALIASID/botLocales/en_US/sessions/${s}/utterance`,
-  conversation: (s: string) => `/bots/ORDERFLWRS/botAliases/TSTALIASID/botLocales/en_US/sessions/${s}/conversation`,
-};
 const params = (extra: Record<string, string> = {}) => Object.fromEntries(Object.entries(demoHeaders(extra)).map(([k, v]) => [k, String(v)]));
 
 describe.each(['v1', 'v2', 'conversation'] as const)('Twilio Media Streams on the %s route', (route) => {
