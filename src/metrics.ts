@@ -15,6 +15,13 @@ export class Metrics {
     buckets: [0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10],
     registers: [this.registry],
   });
+  readonly turnOverhead = new Histogram({
+    name: 'lexconn_turn_overhead_seconds',
+    help: "The connector's own share of a turn on the per-utterance routes: Lex's answer arriving to the first reply frame sent",
+    labelNames: ['route'],
+    buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5],
+    registers: [this.registry],
+  });
   readonly lexFirstByte = new Histogram({
     name: 'lexconn_lex_first_byte_seconds',
     help: 'Lex request end (or conversation turn end) to first reply byte',

@@ -187,6 +187,7 @@ export class UtteranceSession implements CallHandlers {
     const { clock, metrics, log, route } = this.deps;
     try {
       const reply = await replyPromise;
+      const replyAt = clock.now();
       if (this.turn !== turn) return;
       if (turn.endedAt !== undefined) metrics.lexFirstByte.observe({ api: this.bot.api }, (clock.now() - turn.endedAt) / 1000);
       log.debug({ transcript: reply.transcript, message: reply.message, dialogState: reply.dialogState, intent: reply.intentName }, 'lex reply');
@@ -201,6 +202,7 @@ export class UtteranceSession implements CallHandlers {
           first = false;
           const latencyMs = clock.now() - turn.endedAt;
           metrics.turnLatency.observe({ route }, latencyMs / 1000);
+          metrics.turnOverhead.observe({ route }, (clock.now() - replyAt) / 1000);
           log.debug({ latencyMs: Math.round(latencyMs) }, 'turn latency');
         }
       }

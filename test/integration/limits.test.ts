@@ -76,6 +76,7 @@ describe('limits', () => {
       'lexconn_call_closes_total',
       'lexconn_turns_total',
       'lexconn_turn_latency_seconds_bucket',
+      'lexconn_turn_overhead_seconds_bucket{le="0.001",route="v2"}',
       'lexconn_lex_first_byte_seconds_bucket',
       'lexconn_lex_request_seconds_bucket',
       'lexconn_barge_ins_total',
