@@ -4,12 +4,18 @@ import { LexRuntimeServiceClient } from '@aws-sdk/client-lex-runtime-service';
 import { LexRuntimeV2Client } from '@aws-sdk/client-lex-runtime-v2';
 import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
 import type { CallConfig } from '../session/call-config.js';
+import { fastEventStreamOptions } from './lexv2/fast-event-stream.js';
 
 /** Server-side Lex settings (never per call: no endpoint comes from a caller). */
 export interface LexSettings {
   endpointUrl?: string;
   timeoutMs: number;
   maxAttempts: number;
+  /**
+   * StartConversation events encoded and signed by `fast-event-stream.ts` (default) rather
+   * than the SDK's generic pipeline; `false` is for A/B benchmarks.
+   */
+  fastEventStream?: boolean;
 }
 
 /** Builds per-call SDK clients from the call's own credentials. */
@@ -54,6 +60,7 @@ export function createLexClientFactory(s: LexSettings): LexClientFactory {
         requestHandler: streaming
           ? new NodeHttp2Handler({ requestTimeout: 0, sessionTimeout: 0, disableConcurrentStreams: true })
           : http1(),
+        ...(streaming && s.fastEventStream !== false ? fastEventStreamOptions() : {}),
       }),
   };
 }
