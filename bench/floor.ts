@@ -27,7 +27,9 @@ export interface FloorResult {
  */
 export async function startFloor(pinCore: number | undefined, env: Record<string, string>): Promise<Child & { pinned: boolean }> {
   const pinned = pinCore !== undefined;
-  const node = [process.execPath, '--import', 'tsx', 'bench/floor-server.ts'];
+  // BENCH_FLOOR_CPU_PROF=dir writes a V8 CPU profile of the floor there (as BENCH_CPU_PROF for the connector).
+  const prof = process.env.BENCH_FLOOR_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_FLOOR_CPU_PROF}`] : [];
+  const node = [process.execPath, ...prof, '--import', 'tsx', 'bench/floor-server.ts'];
   const cmd = pinned ? 'taskset' : node[0];
   const args = pinned ? ['-c', String(pinCore), ...node] : node.slice(1);
   const floor = await spawnService(cmd, args, { ...env, PORT: '0', HOST: '127.0.0.1' }, /"port":(\d+)/, 'floor');

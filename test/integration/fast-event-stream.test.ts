@@ -1,3 +1,5 @@
+import http2 from 'node:http2';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StartConversationCommand, type StartConversationRequestEventStream, type StartConversationResponseEventStream } from '@aws-sdk/client-lex-runtime-v2';
 import { createEmulator, type Emulator } from '../../src/emulator/server.js';
@@ -110,5 +112,32 @@ describe('StartConversation through the fast event path (real SDK client and HTT
     expect(ends[1]).toBeUndefined();
     expect(emu.session('fast-cancel').signatures.failed).toBe(0);
     lex.destroy();
+  });
+
+  it('a peer that stops reading holds back the events: audio beyond the queue bound is dropped, not buffered', async () => {
+    // An HTTP/2 peer that answers 200 and never reads the request body: flow control stops the client.
+    const server = http2.createServer();
+    server.on('stream', (stream) => {
+      stream.pause();
+      stream.respond({ ':status': 200, 'content-type': 'application/vnd.amazon.eventstream' });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const lex = v2Client(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, demoCredentials, fastEventStreamOptions());
+    const ends: unknown[] = [];
+    const stream = new LexConversationStream(lex, { ...BOT, sessionId: 'stalled' }, () => {}, (err) => ends.push(err));
+    stream.start({ responseContentType: 'audio/pcm; sample-rate=8000' });
+    let accepted = 0;
+    for (let round = 0; round < 40; round++) {
+      for (let i = 0; i < 50; i++) if (stream.sendAudio(new Uint8Array(320))) accepted++;
+      await new Promise((r) => setImmediate(r));
+    }
+    // 500 wait in the queue; at most the HTTP/2 window and stream buffers' worth left it.
+    expect(stream.droppedAudio).toBe(2000 - accepted);
+    expect(accepted).toBeGreaterThanOrEqual(500);
+    expect(accepted).toBeLessThan(500 + 300);
+    stream.cancel();
+    await expect.poll(() => ends.length).toBe(1);
+    lex.destroy();
+    server.close();
   });
 });
