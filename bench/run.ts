@@ -11,6 +11,7 @@ const USAGE = `npm run bench -- [options]
   --smoke            20 calls for 20 s, no micro; exits 1 on any lost frame or failed turn
   --find-max         ramp the number of calls until the SLO breaks; report calls per connector core
                      (and the floor's maximum on the same core)
+  --no-micro         skip the micro-benchmarks of the default profile
   --no-floor         skip the floor baseline (bench/floor-server.ts) that every load run is compared with
   --calls N --duration S --mix16k F --route v1|v2|conversation --delay MS --reply-ms MS --no-pin`;
 
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
       'reply-ms': { type: 'string', default: '2000' },
       'no-pin': { type: 'boolean', default: false },
       'no-floor': { type: 'boolean', default: false },
+      'no-micro': { type: 'boolean', default: false },
       out: { type: 'string', default: 'bench/results' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -77,7 +79,7 @@ async function main(): Promise<void> {
   mkdirSync(values.out!, { recursive: true });
   console.log(`machine: ${m.cpu} x${m.cores}, ${m.memGiB} GiB, node ${m.node}, ${m.platform}`);
   const result: Record<string, unknown> = { machine: m };
-  if (!values.smoke) {
+  if (!values.smoke && !values['no-micro']) {
     result.micro = await runMicro();
     if (values.micro) {
       writeFileSync(`${values.out}/micro-${stamp}.json`, JSON.stringify(result, null, 2) + '\n');
