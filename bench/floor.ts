@@ -16,7 +16,7 @@ export interface FloorResult {
   framesSent: number;
   /** Frames sent that never came back (counted after a short drain). */
   framesLost: number;
-  generator: { latenessMs: ReturnType<typeof summary> };
+  generator: { latenessMs: ReturnType<typeof summary>; cpuShare?: number };
   unexpectedCloses: number;
   pinned: boolean;
 }
@@ -63,7 +63,7 @@ export async function runFloor(o: LoadOptions, floor: Child & { pinned: boolean 
     jitterMs: { p50: jitter.p50, p99: jitter.p99 },
     framesSent: sent,
     framesLost: sent - echo.reduce((n, e) => n + e.received, 0),
-    generator: { latenessMs: summary(d.lateness) },
+    generator: { latenessMs: summary(d.lateness), cpuShare: d.generatorCpuShare },
     unexpectedCloses: calls.filter((c) => c.closedCode !== undefined && c.closedCode !== 1000).length,
     pinned: floor.pinned,
   };

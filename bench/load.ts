@@ -31,7 +31,8 @@ export interface LoadResult {
   framesLost: number;
   framesDuplicated: number;
   connector: { cpuMsPerCallSecond: number; rssKiBPerCall: number; rssBaselineMiB: number; eventLoopDelayP99Ms: number; pinned: boolean };
-  generator: { latenessMs: ReturnType<typeof summary> };
+  /** The generator's lateness, and the CPU (share of one core) of the generator and the emulator, which share the other core. */
+  generator: { latenessMs: ReturnType<typeof summary>; cpuShare?: number; emulatorCpuShare?: number };
   unexpectedCloses: number;
   /** The floor measured in the same run with the same profile (bench/floor.ts), when run. */
   floor?: FloorResult;
@@ -106,6 +107,10 @@ export interface Driven {
   rssKiB: number;
   rssBaselineKiB: number;
   loopP99Ms: number;
+  /** CPU of this process (the generator) over the window, as a share of one core. */
+  generatorCpuShare: number;
+  /** CPU of `peer` (the emulator) over the window, as a share of one core. */
+  peerCpuShare?: number;
 }
 
 /**
@@ -113,7 +118,7 @@ export interface Driven {
  * for the warm-up and then the measured window; the server's CPU time, RSS and event-loop
  * delay are read at the window's edges. `onMeasure` runs when the window opens.
  */
-export async function drive(o: LoadOptions, calls: BenchCall[], server: Child, rssBaselineKiB: number, onMeasure: () => void): Promise<Driven> {
+export async function drive(o: LoadOptions, calls: BenchCall[], server: Child, rssBaselineKiB: number, onMeasure: () => void, peer?: Child): Promise<Driven> {
   const pid = server.proc.pid!;
   const lateness: number[] = [];
   const t0 = performance.now();
@@ -121,6 +126,9 @@ export async function drive(o: LoadOptions, calls: BenchCall[], server: Child, r
   const end = t0 + (o.warmupS + o.durationS) * 1000;
   let next = t0;
   let cpuStart = 0;
+  let peerStart = 0;
+  let genStart = process.cpuUsage();
+  let windowStart = 0;
   let measuring = false;
   await new Promise<void>((resolve) => {
     const tick = (): void => {
@@ -128,6 +136,9 @@ export async function drive(o: LoadOptions, calls: BenchCall[], server: Child, r
       if (!measuring && now >= warmupEnd) {
         measuring = true;
         cpuStart = cpuMs(pid);
+        if (peer) peerStart = cpuMs(peer.proc.pid!);
+        genStart = process.cpuUsage();
+        windowStart = now;
         onMeasure();
         void scrapeEventLoopP99(server.url); // resets the event-loop histogram
       }
@@ -142,19 +153,23 @@ export async function drive(o: LoadOptions, calls: BenchCall[], server: Child, r
     tick();
   });
   const cpuMsUsed = cpuMs(pid) - cpuStart;
+  const windowMs = performance.now() - windowStart;
+  const gen = process.cpuUsage(genStart);
+  const share = (ms: number) => Math.round((ms / windowMs) * 100) / 100;
+  const peerCpuShare = peer ? share(cpuMs(peer.proc.pid!) - peerStart) : undefined;
   const rss = rssKiB(pid);
-  return { lateness, cpuMs: cpuMsUsed, rssKiB: rss, rssBaselineKiB, loopP99Ms: await scrapeEventLoopP99(server.url) };
+  return { lateness, cpuMs: cpuMsUsed, rssKiB: rss, rssBaselineKiB, loopP99Ms: await scrapeEventLoopP99(server.url), generatorCpuShare: share((gen.user + gen.system) / 1000), peerCpuShare };
 }
 
 /** Runs `o.calls` simulated Vonage calls in real time against running services. */
-export async function runLoad(o: LoadOptions, services: { connector: Child; pinned: boolean }): Promise<LoadResult> {
+export async function runLoad(o: LoadOptions, services: { connector: Child; emulator?: Child; pinned: boolean }): Promise<LoadResult> {
   const { connector } = services;
   const path = o.route === 'v1' ? '/bot/OrderFlowers/alias/%24LATEST/user/SESSION/content' : `/bots/ORDERFLWRS/botAliases/TSTALIASID/botLocales/en_US/sessions/SESSION/${o.route === 'v2' ? 'utterance' : 'conversation'}`;
   const wsBase = connector.url.replace('http', 'ws');
   const rssBaseline = rssKiB(connector.proc.pid!);
   const calls = await openCalls(o, (i) => `${wsBase}${path.replace('SESSION', `bench-${process.pid}-${i}`)}`);
   let turnsAtStart: number[] = [];
-  const d = await drive(o, calls, connector, rssBaseline, () => (turnsAtStart = calls.map((c) => c.turns.length)));
+  const d = await drive(o, calls, connector, rssBaseline, () => (turnsAtStart = calls.map((c) => c.turns.length)), services.emulator);
   const turns: TurnSample[] = calls.flatMap((c, i) => c.turns.slice(turnsAtStart[i]));
   for (const c of calls) c.close();
   const expectedFrames = o.replyMs / 20;
@@ -175,7 +190,7 @@ export async function runLoad(o: LoadOptions, services: { connector: Child; pinn
       eventLoopDelayP99Ms: Math.round(d.loopP99Ms * 10) / 10,
       pinned: services.pinned,
     },
-    generator: { latenessMs: summary(d.lateness) },
+    generator: { latenessMs: summary(d.lateness), cpuShare: d.generatorCpuShare, emulatorCpuShare: d.peerCpuShare },
     unexpectedCloses: calls.filter((c) => c.closedCode !== undefined && c.closedCode !== 1000).length,
   };
 }

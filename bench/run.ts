@@ -29,6 +29,7 @@ function row(r: LoadResult): Record<string, unknown> {
     'rss KiB/call': r.connector.rssKiBPerCall,
     'loop p99 ms': r.connector.eventLoopDelayP99Ms,
     'gen late p50/p99/max ms': `${r.generator.latenessMs.p50}/${r.generator.latenessMs.p99}/${r.generator.latenessMs.max}`,
+    'gen/emu cpu': `${r.generator.cpuShare}/${r.generator.emulatorCpuShare}`,
     SLO: meetsSlo(r) ? 'met' : 'broken',
     ...(r.floor ? { 'floor cpu': r.floor.cpuMsPerCallSecond, 'x floor': r.cpuRatioToFloor } : {}),
   };
@@ -45,6 +46,7 @@ function floorRow(f: FloorResult): Record<string, unknown> {
     'rss KiB/call': f.rssKiBPerCall,
     'loop p99 ms': f.eventLoopDelayP99Ms,
     'gen late p50/p99/max ms': `${f.generator.latenessMs.p50}/${f.generator.latenessMs.p99}/${f.generator.latenessMs.max}`,
+    'gen cpu': f.generator.cpuShare,
     SLO: floorMeetsSlo(f) ? 'met' : 'broken',
   };
 }
