@@ -24,6 +24,34 @@ export function tableCrc32(data: Uint8Array, value = 0): number {
 const sha256Hex: (data: Uint8Array) => string =
   typeof oneShotHash === 'function' ? (d) => oneShotHash('sha256', d, 'hex') : (d) => createHash('sha256').update(d).digest('hex');
 
+/**
+ * HMAC-SHA256 under one key (RFC 2104) as two one-shot SHA-256 calls over preallocated
+ * pads: no HMAC object per message. Messages must be ASCII (the caller checks).
+ */
+class PaddedHmac {
+  private inner: Buffer;
+  private readonly outer = Buffer.alloc(64 + 32);
+
+  constructor(key: Buffer) {
+    this.inner = PaddedHmac.pad(key, 0x36, 512);
+    PaddedHmac.pad(key, 0x5c, 32).copy(this.outer, 0, 0, 64);
+  }
+
+  /** The 64-byte key block XOR `byte`, followed by `room` free bytes. */
+  private static pad(key: Buffer, byte: number, room: number): Buffer {
+    const b = Buffer.alloc(64 + room);
+    for (let i = 0; i < 64; i++) b[i] = (key[i] ?? 0) ^ byte;
+    return b;
+  }
+
+  digest(message: string): Buffer {
+    if (64 + message.length > this.inner.length) this.inner = Buffer.concat([this.inner.subarray(0, 64), Buffer.alloc(message.length * 2)]);
+    const n = this.inner.write(message, 64, 'latin1');
+    oneShotHash('sha256', this.inner.subarray(0, 64 + n), 'buffer').copy(this.outer, 64);
+    return oneShotHash('sha256', this.outer, 'buffer');
+  }
+}
+
 /** Bytes of the two outer headers: `:date` (timestamp, 15 bytes) then `:chunk-signature` (32-byte binary, 52 bytes). */
 const OUTER_HEADERS_BYTES = 67;
 const PRELUDE_BYTES = 12;
@@ -61,6 +89,8 @@ export class EventSigner {
   private prior: string;
   private keyDay = '';
   private key: Buffer = Buffer.alloc(0);
+  /** The day's key as pads, when one-shot hashing is available and the scope is ASCII. */
+  private padded: PaddedHmac | undefined;
   private second = -1;
   /** `AWS4-HMAC-SHA256-PAYLOAD\n<amzDate>\n<scope>\n` for the current second. */
   private stringToSignHead = '';
@@ -119,7 +149,8 @@ export class EventSigner {
   private sign(dateMs: number, payloadHash: string): Buffer {
     const second = Math.floor(dateMs / 1000);
     if (second !== this.second) this.newSecond(second);
-    const signature = createHmac('sha256', this.key).update(`${this.stringToSignHead}${this.prior}\n${this.dateHash}\n${payloadHash}`).digest();
+    const stringToSign = `${this.stringToSignHead}${this.prior}\n${this.dateHash}\n${payloadHash}`;
+    const signature = this.padded ? this.padded.digest(stringToSign) : createHmac('sha256', this.key).update(stringToSign).digest();
     this.prior = signature.toString('hex');
     return signature;
   }
@@ -132,8 +163,13 @@ export class EventSigner {
     if (day !== this.keyDay) {
       this.keyDay = day;
       this.key = signingKey(this.secretAccessKey, day, this.region, this.service);
+      this.padded = undefined;
     }
     this.stringToSignHead = `AWS4-HMAC-SHA256-PAYLOAD\n${amzDate}\n${day}/${this.region}/${this.service}/aws4_request\n`;
+    // Hex signatures and hashes follow the head: the whole string is ASCII when the head is.
+    const ascii = Buffer.byteLength(this.stringToSignHead) === this.stringToSignHead.length && /^[\x00-\x7f]*$/.test(this.stringToSignHead);
+    if (typeof oneShotHash === 'function' && ascii) this.padded ??= new PaddedHmac(this.key);
+    else this.padded = undefined;
   }
 }
 

@@ -9,7 +9,10 @@ import type {
   MetadataBearer,
 } from '@smithy/types';
 import { EventSigner } from './event-signer.js';
+import { EventQueue } from './event-queue.js';
 import { SignedEventBody } from './signed-event-body.js';
+import { decodeEvents } from './event-decoder.js';
+import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 
 /** The parts of the resolved client config the payload handler reads (as the SDK's own does). */
 interface ResolvedConfig {
@@ -21,15 +24,21 @@ interface ResolvedConfig {
 const SEED_RE = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request,.*Signature=([0-9a-f]+)$/;
 
 /**
- * The SDK's event-stream marshaller with a different request side: events become a
+ * The SDK's event-stream marshaller, made cheap per event: request events become a
  * `SignedEventBody` (encoded and signed in one step by the payload handler below) instead
- * of the SDK's chain of async generators and object-mode streams. Responses are
- * deserialized by the SDK's own marshaller.
+ * of the SDK's chain of async generators and object-mode streams; response messages are
+ * read by `decodeEvents`, which hands all but AudioResponseEvents to the SDK's own
+ * unmarshaller.
  */
 export function fastEventStreamSerdeProvider(options: Parameters<typeof sdkSerdeProvider>[0]): EventStreamMarshaller {
   const sdk = sdkSerdeProvider(options);
+  const utf8 = { toUtf8: options.utf8Encoder ?? toUtf8, fromUtf8: options.utf8Decoder ?? fromUtf8 };
   return {
-    deserialize: (body, deserializer) => sdk.deserialize(body, deserializer),
+    // Response bodies of the Node HTTP/2 handler are async-iterable streams; anything else goes to the SDK.
+    deserialize: (body, deserializer) =>
+      typeof (body as AsyncIterable<Uint8Array>)?.[Symbol.asyncIterator] === 'function'
+        ? decodeEvents(body as AsyncIterable<Uint8Array>, deserializer, utf8)
+        : sdk.deserialize(body, deserializer),
     serialize: (input, serializer) => new SignedEventBody(input as AsyncIterable<object>, serializer as (e: object) => ReturnType<typeof serializer>),
   } as EventStreamMarshaller;
 }
@@ -61,9 +70,12 @@ class FastEventStreamPayloadHandler implements EventStreamPayloadHandler {
     if (!creds?.secretAccessKey) throw new TypeError('event-stream signing needs credentials');
     const staticSignature = (context as { __staticSignature?: boolean }).__staticSignature;
     const signer = new EventSigner(creds.secretAccessKey, region, service, staticSignature ? '' : seed);
+    // The connector's own queue is read directly; any other event source through the SDK's iterable.
+    const source = (args.input as { requestEventStream?: unknown }).requestEventStream;
+    const queue = source instanceof EventQueue ? (source as EventQueue<object>) : undefined;
     let settled = false;
     // A failure of the events before the response arrives fails the request, as in the SDK.
-    const failed = body.start(signer, () => Date.now() + (this.config.systemClockOffset ?? 0)).then(
+    const failed = body.start(signer, () => Date.now() + (this.config.systemClockOffset ?? 0), queue).then(
       () => new Promise<never>(() => {}),
       (err: unknown) => {
         if (settled) return new Promise<never>(() => {});
