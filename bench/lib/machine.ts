@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 
-/** The code measured: commit, plus `+dirty` when the work tree had changes. */
+/** The code measured: commit, plus `+dirty` when the code (src, bench, dependencies) had uncommitted changes. */
 function commit(): string {
   try {
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() !== '';
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', 'src', 'bench', 'package.json', 'package-lock.json'], { encoding: 'utf8' }).trim() !== '';
     return dirty ? `${head}+dirty` : head;
   } catch {
     return 'unknown';
