@@ -4,6 +4,10 @@
  * inclusive time of functions matching `--focus` patterns.
  *
  *   tsx bench/prof-summary.ts FILE.cpuprofile [--top 30] [--focus REGEX ...]
+ *
+ * The "by kind" table groups self time the way the per-frame cost is discussed in
+ * BENCHMARKS.md: socket writes, ws, Node streams, the Lex SDK and HTTP client, WASM (VAD,
+ * resampler), timers, GC, our own modules.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -32,6 +36,26 @@ export function owner(url: string, fn: string): string {
   return m ? `${m[1]}/${m[2]}` : url;
 }
 
+/** A coarse kind for a frame: where per-frame and per-turn CPU goes. */
+export function kind(url: string, fn: string): string {
+  if (fn === '(garbage collector)') return 'GC';
+  if (fn === '(program)') return 'native, unattributed (incl. HTTP/2 and libuv)';
+  if (!url) return ['writev', 'writeBuffer', 'writeUtf8String', 'writeLatin1String'].includes(fn) ? 'socket writes (native, incl. syscalls)' : 'other native';
+  if (url.startsWith('wasm://')) return `WASM ${url.slice(url.lastIndexOf('/') + 1)}`;
+  if (url.includes('/node_modules/ws/')) return 'ws library';
+  if (url.includes('/node_modules/@smithy/') || url.includes('/node_modules/@aws-sdk/')) return 'AWS SDK';
+  if (/^node:(_http|https|http2|internal\/http2)/.test(url)) return 'Node HTTP client';
+  if (/^node:(internal\/crypto|crypto|zlib)/.test(url)) return 'crypto, zlib';
+  if (/^node:(internal\/timers|timers)/.test(url)) return 'timers';
+  if (/^node:(net|internal\/stream_base_commons|internal\/streams)/.test(url)) return 'Node sockets and streams (JS)';
+  if (/^node:(events|internal\/event_target)/.test(url)) return 'EventEmitter';
+  if (/^node:(internal\/buffer|buffer)/.test(url)) return 'Buffer';
+  if (/^node:internal\/process\/(task_queues|promises)/.test(url)) return 'microtasks, nextTick';
+  const ours = /\/(src|dist|bench)\/([^/]+)\//.exec(url);
+  if (ours) return `ours: ${ours[2]}/`;
+  return owner(url, fn);
+}
+
 function main(): void {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
@@ -47,6 +71,7 @@ function main(): void {
   let idle = 0;
   const fnSelf = new Map<string, number>();
   const ownerSelf = new Map<string, number>();
+  const kindSelf = new Map<string, number>();
   for (const [id, us] of selfUs) {
     const n = byId.get(id)!;
     const { functionName, url, lineNumber } = n.callFrame;
@@ -59,9 +84,13 @@ function main(): void {
     fnSelf.set(key, (fnSelf.get(key) ?? 0) + us);
     const o = owner(url, functionName);
     ownerSelf.set(o, (ownerSelf.get(o) ?? 0) + us);
+    const k = kind(url, functionName);
+    kindSelf.set(k, (kindSelf.get(k) ?? 0) + us);
   }
   const pct = (us: number) => `${((100 * us) / total).toFixed(1)}%`;
   console.log(`busy ${(total / 1000).toFixed(0)} ms, idle ${(idle / 1000).toFixed(0)} ms`);
+  console.log('\nself time by kind');
+  for (const [k, v] of [...kindSelf].sort((a, b) => b[1] - a[1])) console.log(`  ${pct(v).padStart(6)}  ${k}`);
   console.log('\nself time by owner');
   for (const [k, v] of [...ownerSelf].sort((a, b) => b[1] - a[1]).slice(0, Number(values.top))) console.log(`  ${pct(v).padStart(6)}  ${k}`);
   console.log('\nself time by function');
