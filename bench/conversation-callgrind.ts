@@ -6,7 +6,9 @@
  * loading and JIT warm-up cancel out.
  *
  *   tsx bench/conversation-callgrind.ts [--impl fast,sdk] [--streams 20] [--rounds 200,700]
+ *   tsx bench/conversation-callgrind.ts --side response [--events 1000,4000]
  *
+ * `--side response` counts AudioResponseEvents read instead (conversation-response-micro.ts).
  * Writes bench/results/conversation-callgrind-<date>.json.
  */
 import { execFileSync } from 'node:child_process';
@@ -21,10 +23,13 @@ const { values } = parseArgs({
     impl: { type: 'string', default: 'sdk,fast' },
     streams: { type: 'string', default: '20' },
     rounds: { type: 'string', default: '200,700' },
+    side: { type: 'string', default: 'request' },
+    events: { type: 'string', default: '1000,4000' },
     out: { type: 'string', default: 'bench/results' },
   },
 });
-const [lo, hi] = values.rounds!.split(',').map(Number);
+const response = values.side === 'response';
+const [lo, hi] = (response ? values.events! : values.rounds!).split(',').map(Number);
 const streams = Number(values.streams);
 const dir = mkdtempSync(join(tmpdir(), 'callgrind-'));
 
@@ -32,7 +37,16 @@ function instructions(impl: string, rounds: number): number {
   const file = join(dir, `${impl}-${rounds}.out`);
   execFileSync(
     'valgrind',
-    ['--tool=callgrind', `--callgrind-out-file=${file}`, process.execPath, '--import', 'tsx', 'bench/conversation-micro.ts', '--impl', impl, '--streams', String(streams), '--rounds', String(rounds), '--warmup', '100', '--gap-ms', '20'],
+    [
+      '--tool=callgrind',
+      `--callgrind-out-file=${file}`,
+      process.execPath,
+      '--import',
+      'tsx',
+      ...(response
+        ? ['bench/conversation-response-micro.ts', '--impl', impl, '--streams', String(streams), '--events', String(rounds)]
+        : ['bench/conversation-micro.ts', '--impl', impl, '--streams', String(streams), '--rounds', String(rounds), '--warmup', '100', '--gap-ms', '20']),
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   const m = /^summary: (\d+)/m.exec(readFileSync(file, 'utf8'));
@@ -45,8 +59,8 @@ for (const impl of values.impl!.split(',')) {
   const a = instructions(impl, lo);
   const b = instructions(impl, hi);
   const perEvent = Math.round((b - a) / ((hi - lo) * streams));
-  rows.push({ impl, streams, rounds: `${lo},${hi}`, totalLo: a, totalHi: b, instructionsPerEvent: perEvent });
-  console.log(`${impl}: ${perEvent} instructions per event (${a} at ${lo} rounds, ${b} at ${hi})`);
+  rows.push({ side: response ? 'response' : 'request', impl, streams, [response ? 'eventsPerStream' : 'rounds']: `${lo},${hi}`, totalLo: a, totalHi: b, instructionsPerEvent: perEvent });
+  console.log(`${impl}: ${perEvent} instructions per ${response ? 'response' : 'request'} event (${a} at ${lo}, ${b} at ${hi})`);
 }
 rmSync(dir, { recursive: true, force: true });
 const m = machine();
