@@ -49,7 +49,9 @@ async function main(): Promise<void> {
     const prompt = emulator.session(sessionId).recordings.at(-1)?.transcript ?? text;
     console.log(`caller: ${prompt}`);
     console.log(`   bot: (${Math.round(bytesToMs(reply.pcm.length, 16000))} ms of audio) ${said.dialogAction.type}${said.dialogAction.slotToElicit ? ` ${said.dialogAction.slotToElicit}` : ''}`);
-    console.log(`        turn latency ${Math.round(reply.firstFrameAt - lastSpeechAt)} ms (end of speech -> first reply frame: the 400 ms silence_time, the emulator synthesizing the prompt, and the connector)\n`);
+    console.log(
+      `        turn latency ${Math.round(reply.firstFrameAt - lastSpeechAt)} ms (end of speech -> first reply frame: the 400 ms silence_time, the emulator synthesizing the prompt, and the connector)\n`,
+    );
   }
   const closed = await phone.closed;
   const intent = emulator.session(sessionId).dialog.intent;
@@ -57,7 +59,11 @@ async function main(): Promise<void> {
   console.log(`Still serving. Point a Vonage NCCO at it with: curl http://localhost:${port}/answer`);
   console.log(`Demo credentials: aws_key=${DEMO_KEY.accessKeyId} aws_secret=${DEMO_KEY.secretAccessKey} (emulator only)`);
   console.log('Ctrl-C to stop.');
-  const stop = (): void => void connector.drain().then(() => emulator.close()).then(() => process.exit(0));
+  const stop = (): void =>
+    void connector
+      .drain()
+      .then(() => emulator.close())
+      .then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }

@@ -19,7 +19,11 @@ async function main(): Promise<void> {
   let emulator: Emulator | undefined;
   if (config.embeddedEmulator && !config.lexEndpointUrl) {
     emulator = await createEmulator({ host: '127.0.0.1', port: config.emulatorPort, logger: logger.child({ component: 'emulator' }) });
-    config = { ...config, lexEndpointUrl: emulator.url, example: { ...config.example, awsKey: config.example.awsKey ?? DEMO_KEY.accessKeyId, awsSecret: config.example.awsSecret ?? DEMO_KEY.secretAccessKey } };
+    config = {
+      ...config,
+      lexEndpointUrl: emulator.url,
+      example: { ...config.example, awsKey: config.example.awsKey ?? DEMO_KEY.accessKeyId, awsSecret: config.example.awsSecret ?? DEMO_KEY.secretAccessKey },
+    };
     logger.info({ emulator: emulator.url, aws_key: DEMO_KEY.accessKeyId }, 'embedded Lex emulator is the Lex back-end (set LEX_ENDPOINT_URL or EMBEDDED_EMULATOR=false for AWS)');
   }
   const connector = await createConnector({ config, logger });

@@ -35,9 +35,7 @@ export interface UtteranceBot {
 
 /** Lex input content type for PCM16 LE at `rateHz` (protocols.md §3.2; the full 8 kHz form). */
 export function lexAudioContentType(rateHz: number): string {
-  return rateHz === 8000
-    ? 'audio/lpcm; sample-rate=8000; sample-size-bits=16; channel-count=1; is-big-endian=false'
-    : 'audio/l16; rate=16000; channels=1';
+  return rateHz === 8000 ? 'audio/lpcm; sample-rate=8000; sample-size-bits=16; channel-count=1; is-big-endian=false' : 'audio/l16; rate=16000; channels=1';
 }
 
 /** True for a session attribute value that asks to hang up (`nexmo-close`, as the original). */

@@ -51,9 +51,7 @@ export function createLexClientFactory(s: LexSettings): LexClientFactory {
         endpoint: s.endpointUrl,
         credentials: credentials(call),
         maxAttempts: s.maxAttempts,
-        requestHandler: streaming
-          ? new NodeHttp2Handler({ requestTimeout: 0, sessionTimeout: 0, disableConcurrentStreams: true })
-          : http1(),
+        requestHandler: streaming ? new NodeHttp2Handler({ requestTimeout: 0, sessionTimeout: 0, disableConcurrentStreams: true }) : http1(),
       }),
   };
 }

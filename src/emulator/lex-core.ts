@@ -1,5 +1,5 @@
 import type { BotDef } from './bot-model.js';
-import { DialogEngine, type Turn } from './dialog.js';
+import { DialogEngine } from './dialog.js';
 import type { Fault, FaultRule, Latency } from './faults.js';
 import { takeFault } from './faults.js';
 import type { EmulatedSession, SessionStore } from './session-store.js';

@@ -36,7 +36,7 @@ export async function postContent(core: LexCore, req: Req, res: Res, p: { bot: s
   if (!engine) return writeError(res, 404, 'NotFoundException', `Bot ${p.bot} not found`);
   const input = parseInputContentType(req.headers['content-type']);
   if (!input) return writeError(res, 415, 'UnsupportedMediaTypeException', 'Unsupported content type');
-  const output = parseOutputContentType(req.headers['accept'] as string | undefined);
+  const output = parseOutputContentType(req.headers.accept as string | undefined);
   if (!output || (output.kind === 'pcm' && output.rateHz !== 16000)) {
     return writeError(res, 406, 'NotAcceptableException', 'The emulator answers audio/pcm or text/plain only');
   }
@@ -65,7 +65,7 @@ export async function postContent(core: LexCore, req: Req, res: Res, p: { bot: s
 }
 
 /** PostText: JSON in, JSON out. */
-export async function postText(core: LexCore, req: Req, res: Res, p: { bot: string; user: string }, b: BodyInfo): Promise<void> {
+export async function postText(core: LexCore, _req: Req, res: Res, p: { bot: string; user: string }, b: BodyInfo): Promise<void> {
   const engine = core.engine('v1', p.bot);
   const { body } = b;
   if (!engine) return writeError(res, 404, 'NotFoundException', `Bot ${p.bot} not found`);

@@ -68,7 +68,7 @@ export async function recognizeUtterance(core: LexCore, req: Req, res: Res, p: V
 }
 
 /** RecognizeText: JSON in, JSON out. */
-export async function recognizeText(core: LexCore, req: Req, res: Res, p: V2Params, b: BodyInfo): Promise<void> {
+export async function recognizeText(core: LexCore, _req: Req, res: Res, p: V2Params, b: BodyInfo): Promise<void> {
   const engine = core.engine('v2', p.botId);
   const { body } = b;
   if (!engine) return writeError(res, 404, 'ResourceNotFoundException', `Bot ${p.botId} not found`);

@@ -65,11 +65,6 @@ export class CallConnection {
     ws.on('error', (err) => this.log.debug({ err: { message: err.message } }, 'socket error'));
   }
 
-  /** True once the call is configured and running. */
-  get active(): boolean {
-    return this.session !== undefined && !this.finished;
-  }
-
   /** Closes the call with a documented code (session, limits and drain all end here). */
   close(spec: CloseSpec, detail?: string): void {
     if (this.transport) this.transport.close(spec, detail);

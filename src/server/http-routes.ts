@@ -90,9 +90,7 @@ export function createHttpHandler(config: Config, metrics: Metrics, state: HttpS
       case '/health':
         return send(res, 200, 'application/json', JSON.stringify({ status: 'ok', activeCalls: state.activeCalls() }));
       case '/ready':
-        return state.draining
-          ? send(res, 503, 'application/json', JSON.stringify({ ready: false, draining: true }))
-          : send(res, 200, 'application/json', JSON.stringify({ ready: true }));
+        return state.draining ? send(res, 503, 'application/json', JSON.stringify({ ready: false, draining: true })) : send(res, 200, 'application/json', JSON.stringify({ ready: true }));
       case '/metrics':
         metrics.registry
           .metrics()

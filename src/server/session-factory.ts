@@ -19,14 +19,7 @@ function v2Address(r: { botId: string; botAliasId: string; localeId: string; ses
 }
 
 /** Creates the session for a route (the place where a route meets its Lex API). */
-export function createSession(
-  route: CallRoute,
-  call: CallConfig,
-  transport: CallTransport,
-  lex: LexClientFactory,
-  deps: SessionDeps,
-  end: SessionEnd,
-): Session {
+export function createSession(route: CallRoute, call: CallConfig, transport: CallTransport, lex: LexClientFactory, deps: SessionDeps, end: SessionEnd): Session {
   switch (route.api) {
     case 'v1': {
       const addr = { botName: route.botName, botAlias: route.botAlias, userId: route.userId };

@@ -22,7 +22,10 @@ export interface CallConfig {
 
 /** A rejected field: its name and what is wrong. */
 export class ConfigFieldError extends Error {
-  constructor(readonly field: string, detail: string) {
+  constructor(
+    readonly field: string,
+    detail: string,
+  ) {
     super(`${field} ${detail}`);
     this.name = 'ConfigFieldError';
   }

@@ -39,5 +39,10 @@ export type CloseSpec = (typeof CloseCodes)[keyof typeof CloseCodes];
 /** WebSocket close reasons are limited to 123 bytes. */
 export function closeReason(spec: CloseSpec, detail?: string): string {
   const r = detail ? `${spec.reason}: ${detail}` : spec.reason;
-  return Buffer.byteLength(r) <= 123 ? r : Buffer.from(r).subarray(0, 123).toString('utf8').replace(/\uFFFD$/, '');
+  return Buffer.byteLength(r) <= 123
+    ? r
+    : Buffer.from(r)
+        .subarray(0, 123)
+        .toString('utf8')
+        .replace(/\uFFFD$/, '');
 }

@@ -50,7 +50,7 @@ export class ConversationSession implements CallHandlers {
   readonly stats = { turns: 0, bargeIns: 0, errors: 0, dtmf: 0, reopens: 0 };
 
   constructor(
-    private readonly transport: CallTransport,
+    transport: CallTransport,
     private readonly call: CallConfig,
     private readonly client: LexRuntimeV2Client,
     private readonly addr: V2Address,

@@ -52,7 +52,7 @@ export class UtteranceSession implements CallHandlers {
   readonly stats = { turns: 0, bargeIns: 0, errors: 0, dtmf: 0 };
 
   constructor(
-    private readonly transport: CallTransport,
+    transport: CallTransport,
     private readonly call: CallConfig,
     private readonly bot: UtteranceBot,
     private readonly deps: SessionDeps,

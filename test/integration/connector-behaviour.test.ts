@@ -132,7 +132,10 @@ describe('DTMF on the utterance routes', () => {
     phone.sendDtmf('4');
     phone.sendDtmf('2'); // no '#': the DTMF_TIMEOUT_MS idle timer ends the entry
     await phone.nextReply();
-    const texts = stack.emu.session(session).events.filter((e) => e.type === 'text').map((e) => e.detail?.text);
+    const texts = stack.emu
+      .session(session)
+      .events.filter((e) => e.type === 'text')
+      .map((e) => e.detail?.text);
     expect(texts).toEqual(['1', '42']);
     expect(stack.emu.session(session).dialog.intent?.slots.FlowerType).toBe('roses');
     phone.hangUp();

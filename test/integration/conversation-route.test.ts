@@ -78,7 +78,10 @@ describe('StartConversation route behaviour', () => {
     await phone.nextReply();
     for (const k of ['*', '9', '#']) phone.sendDtmf(k);
     await phone.nextReply();
-    const keys = stack.emu.session(session).events.filter((e) => e.type === 'DTMFInputEvent').map((e) => e.detail?.inputCharacter);
+    const keys = stack.emu
+      .session(session)
+      .events.filter((e) => e.type === 'DTMFInputEvent')
+      .map((e) => e.detail?.inputCharacter);
     expect(keys).toEqual(['2', '#', '*', '9', '#']);
     expect(stack.emu.session(session).dialog.intent?.slots.FlowerType).toBe('tulips');
     phone.hangUp();

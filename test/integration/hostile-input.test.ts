@@ -37,7 +37,11 @@ const action = fc.oneof(
     event: fc.constantFrom(...EVENTS, 'websocket:hangup', 'x'),
     extra: fc.dictionary(fc.constantFrom('digit', 'payload', 'streamSid', 'media', 'mark', 'start', 'content-type', 'sensitivity', 'aws_key'), jsonValue, { maxKeys: 4 }),
   }),
-  fc.record({ kind: fc.constant('config' as const), rate: fc.constantFrom(8000, 16000, 24000, 11025), extra: fc.dictionary(fc.constantFrom('sensitivity', 'silence_time', 'clip_min', 'barge_in', 'welcome_message'), jsonValue, { maxKeys: 2 }) }),
+  fc.record({
+    kind: fc.constant('config' as const),
+    rate: fc.constantFrom(8000, 16000, 24000, 11025),
+    extra: fc.dictionary(fc.constantFrom('sensitivity', 'silence_time', 'clip_min', 'barge_in', 'welcome_message'), jsonValue, { maxKeys: 2 }),
+  }),
   fc.record({ kind: fc.constant('twilio' as const), media: fc.boolean(), sid: fc.constantFrom('MZ1', 'MZ2') }),
   fc.record({ kind: fc.constant('binary' as const), size: fc.integer({ min: 0, max: 10000 }), fill: fc.integer({ min: 0, max: 255 }) }),
   fc.record({ kind: fc.constant('dtmf' as const), digit: fc.constantFrom('1', '#', '*', 'A', 'x', '') }),

@@ -87,6 +87,7 @@ describe('limits', () => {
       'lexconn_pacer_underruns_total',
       'lexconn_lex_stream_reopens_total',
       'nodejs_eventloop_lag_p99_seconds',
-    ]) expect(text).toContain(name);
+    ])
+      expect(text).toContain(name);
   });
 });

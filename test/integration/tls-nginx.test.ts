@@ -45,7 +45,27 @@ describe.skipIf(!available)('TLS (wss://) through Debian nginx with the document
   beforeAll(async () => {
     stack = await startStack();
     dir = mkdtempSync(join(tmpdir(), 'lexconn-nginx-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost,IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     cert = readFileSync(join(dir, 'cert.pem'));
     port = await freePort();
     const upstream = new URL(stack.httpUrl).host;
@@ -108,11 +128,13 @@ http {
 
   it('/answer over https points the NCCO at wss:// on the public host', async () => {
     const body = await new Promise<string>((res, rej) => {
-      https.get({ host: '127.0.0.1', port, path: '/answer', ca: cert, servername: 'localhost', headers: { host: `localhost:${port}` } }, (r) => {
-        let d = '';
-        r.on('data', (c) => (d += c));
-        r.on('end', () => res(d));
-      }).on('error', rej);
+      https
+        .get({ host: '127.0.0.1', port, path: '/answer', ca: cert, servername: 'localhost', headers: { host: `localhost:${port}` } }, (r) => {
+          let d = '';
+          r.on('data', (c) => (d += c));
+          r.on('end', () => res(d));
+        })
+        .on('error', rej);
     });
     const uri = (JSON.parse(body) as { endpoint?: { uri: string }[] }[]).find((a) => a.endpoint)!.endpoint![0].uri;
     expect(uri).toMatch(new RegExp(`^wss://localhost:${port}/bots/`));

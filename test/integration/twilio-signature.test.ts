@@ -10,7 +10,12 @@ const BEARER = 'vonage-bearer-token';
 
 /** Twilio's published algorithm, written out independently of src/: HMAC-SHA1(url + sorted k+v), base64. */
 function sign(url: string, params: Record<string, string> = {}): string {
-  const data = url + Object.keys(params).sort().map((k) => k + params[k]).join('');
+  const data =
+    url +
+    Object.keys(params)
+      .sort()
+      .map((k) => k + params[k])
+      .join('');
   return createHmac('sha1', TOKEN).update(data).digest('base64');
 }
 

@@ -1,9 +1,4 @@
-import {
-  StartConversationCommand,
-  type LexRuntimeV2Client,
-  type StartConversationRequestEventStream,
-  type StartConversationResponseEventStream,
-} from '@aws-sdk/client-lex-runtime-v2';
+import { StartConversationCommand, type LexRuntimeV2Client, type StartConversationRequestEventStream, type StartConversationResponseEventStream } from '@aws-sdk/client-lex-runtime-v2';
 import { EventQueue } from './event-queue.js';
 import { fromLexError } from '../errors.js';
 import type { ConnectorError } from '../../errors.js';
@@ -50,11 +45,6 @@ export class LexConversationStream {
     private readonly onEvent: (ev: ConversationEvent) => void,
     private readonly onEnd: (err?: ConnectorError) => void,
   ) {}
-
-  /** Audio events dropped because Lex was not reading. */
-  get droppedAudio(): number {
-    return this.queue.dropped;
-  }
 
   /** Sends the ConfigurationEvent and opens the stream (does not wait for Lex). */
   start(setup: ConversationSetup): void {

@@ -19,7 +19,11 @@ export class TwilioTransport implements CallTransport {
   private readonly out: SocketWriter;
   handlers: CallHandlers | undefined;
 
-  constructor(ws: WebSocket, readonly streamSid: string, maxBufferedBytes: number) {
+  constructor(
+    ws: WebSocket,
+    readonly streamSid: string,
+    maxBufferedBytes: number,
+  ) {
     this.out = new SocketWriter(ws, maxBufferedBytes);
   }
 

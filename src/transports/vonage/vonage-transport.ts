@@ -13,7 +13,11 @@ export class VonageTransport implements CallTransport {
   private readonly out: SocketWriter;
   handlers: CallHandlers | undefined;
 
-  constructor(ws: WebSocket, readonly rateHz: number, maxBufferedBytes: number) {
+  constructor(
+    ws: WebSocket,
+    readonly rateHz: number,
+    maxBufferedBytes: number,
+  ) {
     this.assembler = new FrameAssembler(frameBytes(rateHz));
     this.out = new SocketWriter(ws, maxBufferedBytes);
   }
