@@ -12,10 +12,10 @@ import { VadFactory } from './audio/vad.js';
 import { createLexClientFactory, type LexClientFactory } from './bots/lex-clients.js';
 import { CallConnection, safeEqual } from './server/call-connection.js';
 import { createHttpHandler } from './server/http-routes.js';
-import { parseRoute } from './server/routes.js';
+import { parseRoute } from './call/routes.js';
 import { candidateUrls, validTwilioSignature } from './transports/twilio/signature.js';
 import type { ConnectorContext } from './server/context.js';
-import { CloseCodes } from './session/close-codes.js';
+import { CloseCodes } from './call/close-codes.js';
 
 /** What `createConnector` needs; clock, Lex factory and metrics can be replaced in tests. */
 export interface ConnectorDeps {

@@ -7,6 +7,7 @@ import { DEMO_KEY } from './emulator/sigv4.js';
 import { VonagePhone } from './phones/vonage-phone.js';
 import { synthesize } from './audio/speech-synth.js';
 import { bytesToMs } from './audio/pcm.js';
+import { routePath } from './call/routes.js';
 
 /**
  * `npm run demo`: the connector with the Lex emulator in-process, one simulated Vonage call
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
   const { port } = await connector.listen();
   const local = `ws://127.0.0.1:${port}`;
   const sessionId = `demo-${Date.now()}`;
-  const path = `/bots/ORDERFLWRS/botAliases/TSTALIASID/botLocales/en_US/sessions/${sessionId}/utterance`;
+  const path = routePath({ api: 'v2', botId: 'ORDERFLWRS', botAliasId: 'TSTALIASID', localeId: 'en_US', sessionId });
   console.log(`Lex connector on http://localhost:${port}  (Lex emulator on ${emulator.url})`);
   console.log(`Placing a simulated Vonage call (16 kHz) to ${local}${path}\n`);
 

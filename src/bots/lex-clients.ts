@@ -3,7 +3,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { LexRuntimeServiceClient } from '@aws-sdk/client-lex-runtime-service';
 import { LexRuntimeV2Client } from '@aws-sdk/client-lex-runtime-v2';
 import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
-import type { CallConfig } from '../session/call-config.js';
+import type { CallConfig } from '../call/call-config.js';
 
 /** Server-side Lex settings (never per call: no endpoint comes from a caller). */
 export interface LexSettings {

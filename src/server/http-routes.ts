@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import type { Config } from '../config.js';
+import { exampleRoute, type Config } from '../config.js';
+import { LEX_IDS, routePath } from '../call/routes.js';
 import type { Metrics } from '../metrics.js';
 import { publicOrigin } from './public-url.js';
 import { exampleTwiml } from './twiml.js';
@@ -20,19 +21,13 @@ function send(res: ServerResponse, status: number, type: string, body: string): 
   res.end(body);
 }
 
-const SESSION_RE = /^[0-9a-zA-Z._:-]{2,100}$/;
-
 /** `/answer`: example_ncco.json with its websocket pointed at this server and the example bot. */
 export function answerNcco(template: Ncco, req: IncomingMessage, config: Config): Ncco {
   const { ws } = publicOrigin(req, config.publicUrl);
   const q = new URL(req.url ?? '/', 'http://x').searchParams;
   const fromPlatform = q.get('conversation_uuid') ?? q.get('uuid') ?? '';
-  const session = SESSION_RE.test(fromPlatform) ? fromPlatform : randomUUID();
   const e = config.example;
-  const path =
-    e.route === 'v1'
-      ? `/bot/${encodeURIComponent(e.botName)}/alias/${encodeURIComponent(e.botAlias)}/user/${session}/content`
-      : `/bots/${e.botId}/botAliases/${e.botAliasId}/botLocales/${e.localeId}/sessions/${session}/${e.route === 'v2' ? 'utterance' : 'conversation'}`;
+  const path = routePath(exampleRoute(e, LEX_IDS.sessionId.test(fromPlatform) ? fromPlatform : randomUUID()));
   const ncco: Ncco = JSON.parse(JSON.stringify(template));
   for (const action of ncco) {
     for (const ep of action.endpoint ?? []) {

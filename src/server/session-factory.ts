@@ -1,5 +1,5 @@
-import type { CallRoute } from './routes.js';
-import type { CallConfig } from '../session/call-config.js';
+import type { CallRoute } from '../call/routes.js';
+import type { CallConfig } from '../call/call-config.js';
 import type { CallHandlers, CallTransport } from '../transports/transport.js';
 import type { LexClientFactory } from '../bots/lex-clients.js';
 import { LexV1Bot } from '../bots/lexv1/lex-v1-bot.js';

@@ -8,9 +8,9 @@ import type { Resampler } from '../audio/resampler.js';
 import type { VadScorer } from '../audio/vad.js';
 import { asBytes } from '../audio/pcm.js';
 import type { CallHandlers, CallTransport } from '../transports/transport.js';
-import { FrameAssembler } from '../transports/transport.js';
-import type { CallConfig } from './call-config.js';
-import { CloseCodes } from './close-codes.js';
+import { FrameAssembler } from '../audio/framer.js';
+import type { CallConfig } from '../call/call-config.js';
+import { CloseCodes } from '../call/close-codes.js';
 import { sessionPlayback, type Playback } from './playback.js';
 import type { SessionDeps, SessionEnd } from './session-deps.js';
 

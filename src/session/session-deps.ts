@@ -19,4 +19,4 @@ export interface SessionDeps {
 }
 
 /** How a session reports its own end to the connection that owns it. */
-export type SessionEnd = (spec: import('./close-codes.js').CloseSpec, detail?: string) => void;
+export type SessionEnd = (spec: import('../call/close-codes.js').CloseSpec, detail?: string) => void;

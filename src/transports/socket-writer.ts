@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import { CloseCodes, closeReason, type CloseSpec } from '../session/close-codes.js';
+import { CloseCodes, closeReason, type CloseSpec } from '../call/close-codes.js';
 
 /**
  * The socket side every transport shares: sends only while open, closes once with a

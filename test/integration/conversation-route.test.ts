@@ -3,6 +3,7 @@ import { startStack, demoHeaders, until, type Stack } from '../helpers/stack.js'
 import { tone, utterance } from '../helpers/audio.js';
 import { VonagePhone } from '../../src/phones/vonage-phone.js';
 import { frameBytes } from '../../src/audio/pcm.js';
+import { ROUTES } from '../helpers/routes.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -12,7 +13,7 @@ afterAll(async () => {
   await stack.close();
 });
 
-const conv = (s: string) => `/bots/ORDERFLWRS/botAliases/TSTALIASID/botLocales/en_US/sessions/${s}/conversation`;
+const conv = ROUTES.conversation;
 
 function resources(): Record<string, number> {
   const out: Record<string, number> = {};

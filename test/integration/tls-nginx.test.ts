@@ -8,6 +8,7 @@ import https from 'node:https';
 import { startStack, demoHeaders, type Stack } from '../helpers/stack.js';
 import { utterance } from '../helpers/audio.js';
 import { VonagePhone } from '../../src/phones/vonage-phone.js';
+import { ROUTES } from '../helpers/routes.js';
 
 function has(cmd: string): boolean {
   try {
@@ -112,7 +113,7 @@ http {
   });
 
   it('a Vonage call over wss:// completes a turn through nginx', async () => {
-    const phone = await VonagePhone.connect(`wss://localhost:${port}/bots/ORDERFLWRS/botAliases/TSTALIASID/botLocales/en_US/sessions/tls-call/utterance`, {
+    const phone = await VonagePhone.connect(`wss://localhost:${port}${ROUTES.v2('tls-call')}`, {
       rateHz: 16000,
       headers: demoHeaders(),
       ca: cert,

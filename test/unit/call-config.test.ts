@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigFieldError, parseCallConfig } from '../../src/session/call-config.js';
-import { parseRoute } from '../../src/server/routes.js';
+import { ConfigFieldError, parseCallConfig } from '../../src/call/call-config.js';
+import { parseRoute } from '../../src/call/routes.js';
 import { loadConfig } from '../../src/config.js';
 
 const base = { aws_key: 'AKIAABCDEFGHIJKLMNOP', aws_secret: 's' };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { VonageTransport } from '../../src/transports/vonage/vonage-transport.js';
 import { TwilioTransport } from '../../src/transports/twilio/twilio-transport.js';
-import { FrameAssembler } from '../../src/transports/transport.js';
+import { FrameAssembler } from '../../src/audio/framer.js';
 
 /** The part of a ws WebSocket the transports use, with a settable bufferedAmount. */
 function fakeSocket(bufferedAmount: number) {

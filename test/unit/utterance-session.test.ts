@@ -5,7 +5,7 @@ import { ResamplerFactory } from '../../src/audio/resampler.js';
 import { VadFactory } from '../../src/audio/vad.js';
 import { Metrics } from '../../src/metrics.js';
 import { UtteranceSession } from '../../src/session/utterance-session.js';
-import { parseCallConfig } from '../../src/session/call-config.js';
+import { parseCallConfig } from '../../src/call/call-config.js';
 import type { BotReply, UtteranceBot } from '../../src/bots/bot.js';
 import type { CallTransport } from '../../src/transports/transport.js';
 import { utterance } from '../helpers/audio.js';

@@ -3,7 +3,7 @@ import { PostContentCommand, type LexRuntimeServiceClient, type PostContentComma
 import type { BotReply, UtteranceBot, UtteranceUpload } from '../bot.js';
 import { lexAudioContentType, truthy } from '../bot.js';
 import { fromLexError } from '../errors.js';
-import type { CallConfig } from '../../session/call-config.js';
+import type { CallConfig } from '../../call/call-config.js';
 
 /** Address of a V1 bot session (the `/bot/.../content` path). */
 export interface V1Address {

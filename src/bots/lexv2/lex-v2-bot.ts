@@ -4,7 +4,7 @@ import type { BotReply, UtteranceBot, UtteranceUpload } from '../bot.js';
 import { lexAudioContentType, truthy } from '../bot.js';
 import { fromLexError } from '../errors.js';
 import { decodeV2Header, encodeV2Header } from './headers.js';
-import type { CallConfig } from '../../session/call-config.js';
+import type { CallConfig } from '../../call/call-config.js';
 
 /** Address of a V2 bot session (the `/bots/.../sessions/...` path). */
 export interface V2Address {

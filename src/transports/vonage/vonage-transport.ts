@@ -1,8 +1,8 @@
 import type { WebSocket } from 'ws';
 import type { CallHandlers, CallTransport } from '../transport.js';
-import { FrameAssembler } from '../transport.js';
+import { FrameAssembler } from '../../audio/framer.js';
 import { MalformedMessageError, parseVonageText, VONAGE_CLEAR, vonageNotify } from './protocol.js';
-import { CloseCodes, type CloseSpec } from '../../session/close-codes.js';
+import { CloseCodes, type CloseSpec } from '../../call/close-codes.js';
 import { SocketWriter } from '../socket-writer.js';
 import { frameBytes } from '../../audio/pcm.js';
 

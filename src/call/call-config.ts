@@ -1,3 +1,5 @@
+import type { RouteKind } from './routes.js';
+
 /** Per-call settings from the platform's first message (NCCO headers / TwiML Parameters). */
 export interface CallConfig {
   awsKey: string;
@@ -89,7 +91,7 @@ function attributes(raw: Raw, key: string): Record<string, string> | undefined {
  * Validates the per-call settings; throws `ConfigFieldError` naming the first bad field.
  * Unknown keys are the caller's own metadata and are ignored.
  */
-export function parseCallConfig(raw: Raw, route: 'v1' | 'v2' | 'conversation'): CallConfig {
+export function parseCallConfig(raw: Raw, route: RouteKind): CallConfig {
   const awsKey = str(raw, 'aws_key', true, 128, /^[A-Za-z0-9]{16,128}$/)!;
   const awsSecret = str(raw, 'aws_secret', true, 256)!;
   const cfg: CallConfig = {
