@@ -1,3 +1,4 @@
+import { ConnectorError } from '../errors.js';
 import type { RouteKind } from './routes.js';
 
 /** Per-call settings from the platform's first message (NCCO headers / TwiML Parameters). */
@@ -22,13 +23,13 @@ export interface CallConfig {
   token?: string;
 }
 
-/** A rejected field: its name and what is wrong. */
-export class ConfigFieldError extends Error {
+/** A rejected per-call setting (CALL_CONFIG_INVALID, close 4002): its name and what is wrong, never its value. */
+export class ConfigFieldError extends ConnectorError {
   constructor(
     readonly field: string,
-    detail: string,
+    problem: string,
   ) {
-    super(`${field} ${detail}`);
+    super('CALL_CONFIG_INVALID', `${field} ${problem}`, { detail: `${field} ${problem}` });
     this.name = 'ConfigFieldError';
   }
 }

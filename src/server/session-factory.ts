@@ -1,18 +1,12 @@
 import type { CallRoute } from '../call/routes.js';
 import type { CallConfig } from '../call/call-config.js';
-import type { CallHandlers, CallTransport } from '../transports/transport.js';
+import type { CallTransport } from '../transports/transport.js';
 import type { LexClientFactory } from '../bots/lex-clients.js';
 import { LexV1Bot } from '../bots/lexv1/lex-v1-bot.js';
 import { LexV2Bot } from '../bots/lexv2/lex-v2-bot.js';
 import { UtteranceSession } from '../session/utterance-session.js';
 import { ConversationSession } from '../session/conversation-session.js';
-import type { SessionDeps, SessionEnd } from '../session/session-deps.js';
-
-/** A running call session: platform events in, `close()` to stop. */
-export interface Session extends CallHandlers {
-  close(): void;
-  readonly stats: Record<string, number>;
-}
+import type { Session, SessionDeps, SessionEnd } from '../session/session-deps.js';
 
 function v2Address(r: { botId: string; botAliasId: string; localeId: string; sessionId: string }) {
   return { botId: r.botId, botAliasId: r.botAliasId, localeId: r.localeId, sessionId: r.sessionId };

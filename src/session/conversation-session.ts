@@ -1,9 +1,9 @@
 import type { LexRuntimeV2Client } from '@aws-sdk/client-lex-runtime-v2';
 import { LexConversationStream, type ConversationEvent } from '../bots/lexv2/conversation-stream.js';
 import type { V2Address } from '../bots/lexv2/lex-v2-bot.js';
-import { isPermanent } from '../bots/errors.js';
+
 import { truthy } from '../bots/bot.js';
-import type { ConnectorError } from '../errors.js';
+import { ConnectorError, isPermanent } from '../errors.js';
 import type { Resampler } from '../audio/resampler.js';
 import type { VadScorer } from '../audio/vad.js';
 import { asBytes } from '../audio/pcm.js';
@@ -82,10 +82,6 @@ export class ConversationSession implements CallHandlers {
 
   onMark(name: string): void {
     this.playback.onMark(name);
-  }
-
-  onHangup(): void {
-    this.close();
   }
 
   close(): void {
@@ -220,9 +216,9 @@ export class ConversationSession implements CallHandlers {
       this.stats.errors++;
       this.deps.metrics.errors.inc({ code: err.code });
       this.deps.log.warn({ code: err.code, cause: err.cause }, err.message);
-      if (isPermanent(err)) return this.end(CloseCodes.LEX_STREAM_FAILED, err.code);
+      if (isPermanent(err)) return this.end(new ConnectorError('LEX_STREAM_FAILED', undefined, { detail: err.code, cause: err }));
     }
-    if (this.reopens >= MAX_STREAM_REOPENS) return this.end(CloseCodes.LEX_STREAM_FAILED, 'reopen attempts exhausted');
+    if (this.reopens >= MAX_STREAM_REOPENS) return this.end(new ConnectorError('LEX_STREAM_FAILED', undefined, { detail: 'reopen attempts exhausted' }));
     // The prompt in flight is lost with the stream; Lex listens again on the new one.
     this.promptOpen = false;
     this.discardUntilEnd = false;

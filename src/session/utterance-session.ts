@@ -1,6 +1,7 @@
 import type { BotReply, UtteranceBot, UtteranceUpload } from '../bots/bot.js';
-import { fromLexError, isPermanent } from '../bots/errors.js';
-import type { ConnectorError } from '../errors.js';
+import { fromLexError } from '../bots/errors.js';
+import { isPermanent, type ConnectorError } from '../errors.js';
+
 import { Segmenter, type SegmentEvent } from '../audio/segmenter.js';
 import type { Resampler } from '../audio/resampler.js';
 import type { VadScorer } from '../audio/vad.js';
@@ -85,10 +86,6 @@ export class UtteranceSession implements CallHandlers {
 
   onMark(name: string): void {
     this.playback.onMark(name);
-  }
-
-  onHangup(): void {
-    this.close();
   }
 
   /** Ends everything the session holds; idempotent. */
