@@ -46,3 +46,12 @@ export function fromLexError(err: unknown): ConnectorError {
   }
   return new ConnectorError(mapped[0], undefined, { retryable: mapped[1], cause: { name, code: e?.code, status: e?.$metadata?.httpStatusCode } });
 }
+
+/** Lex's reply audio with a failure while it streams mapped by `fromLexError`, like a failed request. */
+export async function* lexAudio(audio: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
+  try {
+    yield* audio;
+  } catch (err) {
+    throw fromLexError(err);
+  }
+}

@@ -5,13 +5,14 @@ import { parseCallConfig, type CallConfig } from '../call/call-config.js';
 import { CloseCodes, closeReason, type CloseSpec } from '../call/close-codes.js';
 import type { CallRoute } from '../call/routes.js';
 import { asConnectorError, ConnectorError } from '../errors.js';
+import { createBot } from '../bots/bot-factory.js';
+import { createSession } from '../session/create-session.js';
 import type { Session } from '../session/session-deps.js';
 import { parseJsonObject } from '../transports/json-message.js';
 import { PLATFORMS } from '../transports/platforms.js';
 import type { Configured, PlatformAdapter, WireTransport } from '../transports/transport.js';
 import { safeEqual } from './auth.js';
 import type { ConnectorContext } from './context.js';
-import { createSession } from './session-factory.js';
 
 /**
  * One WebSocket from a platform: finds the platform by its opening message (`PLATFORMS`),
@@ -115,7 +116,8 @@ export class CallConnection {
       dtmfTimeoutMs: ctx.config.dtmfTimeoutMs,
       route: this.route.api,
     };
-    this.session = createSession(this.route, call, transport, ctx.lex, deps, (why) => (why instanceof ConnectorError ? this.fail(why) : this.close(why)));
+    const end = (why: CloseSpec | ConnectorError): void => (why instanceof ConnectorError ? this.fail(why) : this.close(why));
+    this.session = createSession(createBot(this.route, ctx.lex, call), transport, call, deps, end);
     transport.handlers = this.session;
     this.maxTimer = ctx.clock.setTimer(() => this.close(CloseCodes.MAX_DURATION), ctx.config.maxCallMs);
     ctx.metrics.activeCalls.inc({ platform: transport.platform, route: this.route.api });

@@ -70,7 +70,7 @@ describe('UtteranceSession', () => {
 
     speak(1); // turn A
     const a = controlledAudio();
-    replies[0].resolve({ audio: a.iterable, audioRateHz: 16000, endCall: false });
+    replies[0].resolve({ audio: a.iterable, audioRateHz: 16000, dialogClosed: false });
     a.push(new Uint8Array(32000)); // 1 s of reply A
     await flush();
     clock.advance(100);
@@ -80,7 +80,7 @@ describe('UtteranceSession', () => {
     expect(replies[0].signal.aborted).toBe(true);
     expect(controls).toEqual(['clear']);
     const b = controlledAudio();
-    replies[1].resolve({ audio: b.iterable, audioRateHz: 16000, endCall: false });
+    replies[1].resolve({ audio: b.iterable, audioRateHz: 16000, dialogClosed: false });
     b.push(new Uint8Array(32000));
     await flush();
     const before = frames.length;
