@@ -3,14 +3,12 @@ import type { DialogOutcome } from '../bots/bot.js';
 import type { CallConfig } from '../call/call-config.js';
 import { type ConnectorError, type ErrorCode, isPermanent } from '../errors.js';
 import type { CallTransport } from '../transports/transport.js';
+import { isDtmfKey } from './dtmf-collector.js';
 import { endsCall } from './end-call.js';
 import { InboundAudio } from './inbound.js';
 import { type Playback, sessionPlayback } from './playback.js';
 import type { Session, SessionDeps, SessionEnd } from './session-deps.js';
 import type { BotTurn, TurnOutcome, TurnRecord } from './turn.js';
-
-/** A DTMF key as the platforms send it. */
-const DTMF_KEY = /^[0-9A-D*#]$/;
 
 /** Counters for a call's summary line. */
 export type SessionStats = {
@@ -52,7 +50,7 @@ export abstract class BaseSession implements Session {
   }
 
   onDtmf(digit: string): void {
-    if (this.closed || !DTMF_KEY.test(digit)) return;
+    if (this.closed || !isDtmfKey(digit)) return;
     this.stats.dtmf++;
     this.deps.metrics.dtmf.inc();
     this.onKey(digit);
