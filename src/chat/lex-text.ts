@@ -43,6 +43,7 @@ export function summarize(r: Pick<RecognizeTextCommandOutput, 'sessionState' | '
   const i = r.sessionState?.intent;
   const slots: Record<string, string | string[] | null> = {};
   for (const [k, v] of Object.entries(i?.slots ?? {})) slots[k] = slotValue(v);
+  // A missing score means "unknown", not 0 (FallbackIntent typically has none: UNVERIFIED, §6.4).
   const top = r.interpretations?.find((x) => x.intent?.name === i?.name);
   return {
     intent: i?.name ? { name: i.name, state: i.state, confirmationState: i.confirmationState, slots } : null,
@@ -113,6 +114,9 @@ export class LexText {
           localeId: t.localeId,
           sessionId: t.sessionId,
           text: t.text,
+          // UNVERIFIED: that Lex keeps the dialog (intent, slot to elicit) when a turn sends a
+          // sessionState holding only sessionAttributes; the emulator does. Sent only when the
+          // caller gave attributes, so a plain turn never touches the stored state.
           sessionState: t.sessionAttributes ? { sessionAttributes: t.sessionAttributes } : undefined,
           requestAttributes: t.requestAttributes,
         }),

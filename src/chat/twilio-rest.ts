@@ -59,6 +59,8 @@ export function createTwilioRest(twilio: TwilioFactory, tenant: ChatTenant, http
       });
       return i.sid;
     },
+    // The webhook request's `WebhookSid` field is UNVERIFIED (not in Twilio's tables, §1.3), so the
+    // bot's webhooks are found by listing the conversation's and matching the URL path.
     async detachWebhooks(sid, path) {
       const hooks = await conv(sid).webhooks.list({ limit: 5 });
       let removed = 0;

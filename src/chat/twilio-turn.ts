@@ -109,6 +109,9 @@ async function postAll(deps: TwilioTurnDeps, rest: TwilioRest, tenant: ChatTenan
 }
 
 async function handOff(deps: TwilioTurnDeps, rest: TwilioRest, tenant: ChatTenant, msg: InboundMessage, s: TurnSummary, outcome: TurnOutcome, mem: ConversationMemory, log: Logger): Promise<void> {
+  // `Author` is a chat identity, or (per Twilio samples, UNVERIFIED in the docs) the customer's
+  // address for SMS/WhatsApp; Flex adds its own task attributes next to these (their exact set
+  // is UNVERIFIED, protocols-chat-handoff.md §3.1).
   const attributes = {
     from: msg.author,
     customerName: msg.author,

@@ -81,6 +81,7 @@ export async function twilioWebhook(deps: TwilioWebhookDeps, req: IncomingMessag
   }
   const messageSid = one(params.MessageSid) ?? '';
   if (!CH_RE.test(conversationSid) || !IM_RE.test(messageSid)) return refuse(new ChatError('CHAT_WEBHOOK_INVALID', 400, 'onMessageAdded needs ConversationSid (CH…) and MessageSid (IM…)'), 'invalid');
+  // ChatServiceSid is not documented on message events, so it is not required (§1.3).
   const author = one(params.Author) ?? '';
   const body = one(params.Body) ?? '';
   const log = deps.logger.child({ tenant: tenant.name, conversationSid });
@@ -89,6 +90,9 @@ export async function twilioWebhook(deps: TwilioWebhookDeps, req: IncomingMessag
     deps.metrics.webhooks.inc({ result: 'ignored' });
     return answer(res);
   }
+  // Twilio documents no retry policy for Conversations webhooks (at-most-once delivery is
+  // UNVERIFIED, protocols-chat-handoff.md §1.5); a redelivery, or the same message through a
+  // service-level and a conversation-scoped webhook, is answered once.
   if (!deps.store.firstDelivery(messageSid)) {
     deps.metrics.webhooks.inc({ result: 'duplicate' });
     return answer(res);

@@ -164,6 +164,7 @@ function route(ctx: FakeRestContext, _req: IncomingMessage, res: ServerResponse,
   if (!c || (cm[1] && c.serviceSid !== cm[1])) return twilioError(res, 404, 50350, 'Conversation not found');
   const [, , , sub, subSid] = cm;
   if (sub === 'Messages' && !subSid && method === 'post') {
+    // The HTTP status of 50377 is UNVERIFIED (Twilio's error pages give only the code): 400 here.
     if (c.state === 'closed') return twilioError(res, 400, 50377, 'Conversation is closed');
     const m = ctx.store.addMessage(c, String(rec.form.Author ?? 'system'), String(rec.form.Body ?? ''), String(rec.form.Attributes ?? '{}'), 'api');
     return json(res, 201, messageJson(c, m));
@@ -193,6 +194,7 @@ function webhooks(ctx: FakeRestContext, res: ServerResponse, c: FakeConversation
       sid: fakeSid('WH'),
       target: String(form.Target),
       url: form['Configuration.Url'] as string | undefined,
+      // The spec's enum is lower case; whether Twilio accepts upper case is UNVERIFIED (§1.8).
       method: String(form['Configuration.Method'] ?? 'post'),
       filters: filters === undefined ? [] : Array.isArray(filters) ? filters : [filters],
     };
