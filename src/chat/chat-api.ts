@@ -144,7 +144,10 @@ function credentials(req: IncomingMessage, serverCredentials: boolean): { region
 export async function chatApi(deps: ChatApiDeps, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
   try {
     if (req.method !== 'POST') throw new ChatError('CHAT_METHOD_NOT_ALLOWED', 405, 'use POST', { allow: 'POST' });
-    if (deps.draining()) throw new ChatError('CHAT_DRAINING', 503, 'server shutting down', { 'retry-after': '1' });
+    if (deps.draining()) {
+      deps.metrics.queueDrops.inc({ channel: 'api', reason: 'draining' });
+      throw new ChatError('CHAT_DRAINING', 503, 'server shutting down', { 'retry-after': '1' });
+    }
     authorize(req, deps.connectorAuthToken);
     const address = ids(path);
     if (mediaType(req) !== 'application/json') throw new ChatError('CHAT_UNSUPPORTED_MEDIA_TYPE', 415, 'Content-Type must be application/json');

@@ -18,7 +18,7 @@ import { twilioWebhook } from './twilio-webhook.js';
 export interface ChatChannel {
   /** Handles `/chat/…` requests and returns true; returns false for any other path. */
   handle(req: IncomingMessage, res: ServerResponse): boolean;
-  /** Stops taking messages and waits for queued turns (bounded by the caller). */
+  /** Refuses new generic API requests (503) and waits for queued turns (bounded by the caller). Twilio webhooks are still taken. */
   drain(): Promise<void>;
   /** Releases pooled connections. */
   close(): void;
@@ -106,10 +106,10 @@ export function createChatChannel(deps: ChatChannelDeps): ChatChannel {
     },
     async drain() {
       draining = true;
-      queue.close();
       await queue.idle();
     },
     close() {
+      queue.close();
       lex.close();
     },
   };

@@ -19,7 +19,6 @@ export interface TwilioWebhookDeps extends TwilioTurnDeps {
   errors: Counter<'code'>;
   logger: Logger;
   publicUrl?: string;
-  draining(): boolean;
 }
 
 const CH_RE = /^CH[0-9a-fA-F]{32}$/;
@@ -97,10 +96,8 @@ export async function twilioWebhook(deps: TwilioWebhookDeps, req: IncomingMessag
     deps.metrics.webhooks.inc({ result: 'duplicate' });
     return answer(res);
   }
-  if (deps.draining()) {
-    deps.metrics.queueDrops.inc({ channel: 'twilio', reason: 'draining' });
-    return refuse(new ChatError('CHAT_DRAINING', 503, 'server shutting down', { 'retry-after': '1' }), 'refused');
-  }
+  // No draining check here: Twilio does not retry a refused webhook (§1.5), so a message that
+  // still reaches a draining server is answered rather than lost; drain waits for the queue.
   const refused = deps.queue.push(`${tenant.accountSid}/${conversationSid}`, () => twilioTurn(deps, tenant, { conversationSid, messageSid, author, body }, log));
   if (refused) {
     deps.metrics.queueDrops.inc({ channel: 'twilio', reason: refused });

@@ -51,6 +51,34 @@ export interface FakeTwilio {
   close(): Promise<void>;
 }
 
+/** Delivers `onMessageAdded` for `m` to `target` as Twilio does: form-encoded, signed with the account's auth token. */
+async function deliver(store: FakeStore, account: FakeAccount, target: string, c: FakeConversation, m: FakeMessage, author: string): Promise<Delivery> {
+  const params: Record<string, string> = {
+    AccountSid: c.accountSid,
+    EventType: 'onMessageAdded',
+    Source: 'SDK',
+    ClientIdentity: author,
+    ConversationSid: c.sid,
+    MessageSid: m.sid,
+    MessagingServiceSid: 'MG' + '0'.repeat(32),
+    Index: String(m.index),
+    DateCreated: m.dateCreated,
+    Body: m.body,
+    Author: author,
+    ParticipantSid: 'MB' + c.sid.slice(2),
+    Attributes: m.attributes,
+  };
+  if (c.serviceSid) params.ChatServiceSid = c.serviceSid;
+  const res = await fetch(target, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(account.authToken, target, params), 'i-twilio-idempotency-token': m.sid },
+    body: new URLSearchParams(params).toString(),
+  });
+  await res.arrayBuffer();
+  store.record('webhook.delivered', c.accountSid, c.sid, { url: target, messageSid: m.sid, status: res.status });
+  return { url: target, status: res.status };
+}
+
 /** Starts the fake on `host:port` (default 127.0.0.1:0). */
 export async function createFakeTwilio(opts: FakeTwilioOptions): Promise<FakeTwilio> {
   const store = new FakeStore();
@@ -71,34 +99,6 @@ export async function createFakeTwilio(opts: FakeTwilioOptions): Promise<FakeTwi
   });
   const { port, address } = server.address() as AddressInfo;
   const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
-
-  const deliver = async (target: string, c: FakeConversation, m: FakeMessage, author: string): Promise<Delivery> => {
-    const account = opts.accounts.find((a) => a.accountSid === c.accountSid)!;
-    const params: Record<string, string> = {
-      AccountSid: c.accountSid,
-      EventType: 'onMessageAdded',
-      Source: 'SDK',
-      ClientIdentity: author,
-      ConversationSid: c.sid,
-      MessageSid: m.sid,
-      MessagingServiceSid: 'MG' + '0'.repeat(32),
-      Index: String(m.index),
-      DateCreated: m.dateCreated,
-      Body: m.body,
-      Author: author,
-      ParticipantSid: 'MB' + c.sid.slice(2),
-      Attributes: m.attributes,
-    };
-    if (c.serviceSid) params.ChatServiceSid = c.serviceSid;
-    const res = await fetch(target, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(account.authToken, target, params), 'i-twilio-idempotency-token': m.sid },
-      body: new URLSearchParams(params).toString(),
-    });
-    await res.arrayBuffer();
-    store.record('webhook.delivered', c.accountSid, c.sid, { url: target, messageSid: m.sid, status: res.status });
-    return { url: target, status: res.status };
-  };
 
   const fake: FakeTwilio = {
     url,
@@ -122,7 +122,9 @@ export async function createFakeTwilio(opts: FakeTwilioOptions): Promise<FakeTwi
         ...(fake.serviceWebhookUrl ? [fake.serviceWebhookUrl] : []),
         ...c.webhooks.filter((w) => w.target === 'webhook' && w.url && (w.filters.length === 0 || w.filters.includes('onMessageAdded'))).map((w) => w.url!),
       ];
-      const deliveries = await Promise.all(targets.map((t) => deliver(t, c, message, author)));
+      const account = fake.accounts.find((a) => a.accountSid === c.accountSid);
+      if (!account) throw new Error(`unknown account ${accountSid}`);
+      const deliveries = await Promise.all(targets.map((t) => deliver(store, account, t, c, message, author)));
       return { message, deliveries };
     },
     fail: (rule) => failures.push(parseFailureRule({ times: 1, ...rule })),
