@@ -4,7 +4,7 @@ import type { Clock } from '../audio/clock.js';
 import type { Config } from '../config.js';
 import type { Metrics } from '../metrics.js';
 import { chatApi, CHAT_API_RE } from './chat-api.js';
-import type { ChatTenant } from './chat-config.js';
+import type { ChatConfig, ChatTenant } from './chat-config.js';
 import { ChatError } from './chat-errors.js';
 import { ChatMetrics } from './chat-metrics.js';
 import { ConversationStore } from './conversation-state.js';
@@ -33,21 +33,10 @@ export interface ChatChannelDeps {
   clock: Clock;
 }
 
-/** Builds the chat channel: Twilio Conversations webhook (`/chat/twilio`) and the generic API (`/chat/bots/…/text`). */
-export function createChatChannel(deps: ChatChannelDeps): ChatChannel {
-  const { config, clock } = deps;
-  const chat = config.chat;
-  const logger = deps.logger.child({ component: 'chat' });
-  const errors = deps.metrics.errors;
-  const queue = new KeyedQueue(chat.queuePerConversation, chat.maxConversations, (key, err) => {
-    errors.inc({ code: 'CHAT_INTERNAL' });
-    logger.error({ key, err: { name: (err as Error)?.name, code: (err as { code?: unknown })?.code } }, 'chat task failed');
-  });
-  const metrics = new ChatMetrics(deps.metrics.registry, () => queue.activeKeys);
-  const store = new ConversationStore(chat.maxConversations, chat.transcriptMax);
-  const lex = new LexText({ endpointUrl: config.lexEndpointUrl, timeoutMs: config.lexTimeoutMs, maxAttempts: config.lexMaxAttempts });
+/** One `TwilioRest` per tenant, built on first use (the `twilio` package is loaded lazily). */
+function restFactory(chat: ChatConfig, clock: Clock, metrics: ChatMetrics, logger: Logger): (tenant: ChatTenant) => Promise<TwilioRest> {
   const rests = new Map<string, Promise<TwilioRest>>();
-  const rest = (tenant: ChatTenant): Promise<TwilioRest> => {
+  return (tenant) => {
     let r = rests.get(tenant.accountSid);
     if (!r) {
       r = loadTwilio().then((twilio) =>
@@ -69,6 +58,22 @@ export function createChatChannel(deps: ChatChannelDeps): ChatChannel {
     }
     return r;
   };
+}
+
+/** Builds the chat channel: Twilio Conversations webhook (`/chat/twilio`) and the generic API (`/chat/bots/…/text`). */
+export function createChatChannel(deps: ChatChannelDeps): ChatChannel {
+  const { config, clock } = deps;
+  const chat = config.chat;
+  const logger = deps.logger.child({ component: 'chat' });
+  const errors = deps.metrics.errors;
+  const queue = new KeyedQueue(chat.queuePerConversation, chat.maxConversations, (key, err) => {
+    errors.inc({ code: 'CHAT_INTERNAL' });
+    logger.error({ key, err: { name: (err as Error)?.name, code: (err as { code?: unknown })?.code } }, 'chat task failed');
+  });
+  const metrics = new ChatMetrics(deps.metrics.registry, () => queue.activeKeys);
+  const store = new ConversationStore(chat.maxConversations, chat.transcriptMax);
+  const lex = new LexText({ endpointUrl: config.lexEndpointUrl, timeoutMs: config.lexTimeoutMs, maxAttempts: config.lexMaxAttempts });
+  const rest = restFactory(chat, clock, metrics, logger);
   // Load the helper library ahead of the first message when a Twilio tenant is configured.
   if (chat.tenants.length) void loadTwilio().catch(() => undefined);
   let draining = false;

@@ -42,6 +42,20 @@ function answer(res: ServerResponse, status = 200): void {
 }
 
 /**
+ * The tenant of a signed webhook: chosen by `AccountSid`, `X-Twilio-Signature` checked with its
+ * auth token over the public URL. Undefined for an unknown account or a bad signature.
+ */
+function signedTenant(deps: TwilioWebhookDeps, req: IncomingMessage, params: Record<string, string | string[]>): ChatTenant | undefined {
+  const accountSid = one(params.AccountSid);
+  const tenant = deps.tenants.find((t) => t.accountSid === accountSid);
+  const signature = req.headers['x-twilio-signature'];
+  // Shared-key (HMAC-SHA256) signatures are a Twilio public beta this server does not support (protocols-chat-handoff.md §1.7).
+  if (!tenant || req.headers['x-twilio-webhooks-signature-settings'] !== undefined) return undefined;
+  const urls = candidateUrls(req, ['https', 'http'], deps.publicUrl);
+  return validTwilioSignature(tenant.authToken.reveal(), typeof signature === 'string' ? signature : undefined, urls, params) ? tenant : undefined;
+}
+
+/**
  * `POST /chat/twilio`: a Twilio Conversations post-event webhook (form-encoded). The tenant
  * is chosen by `AccountSid` and `X-Twilio-Signature` is checked with its auth token over the
  * public URL (PUBLIC_URL, else X-Forwarded-Host/Host; https or http, with/without the default
@@ -57,13 +71,8 @@ export async function twilioWebhook(deps: TwilioWebhookDeps, req: IncomingMessag
   if (req.method !== 'POST') return refuse(new ChatError('CHAT_METHOD_NOT_ALLOWED', 405, 'use POST', { allow: 'POST' }), 'invalid');
   if (mediaType(req) !== 'application/x-www-form-urlencoded') return refuse(new ChatError('CHAT_WEBHOOK_INVALID', 415, 'Twilio webhooks are application/x-www-form-urlencoded'), 'invalid');
   const params = formParams(await readBody(req, WEBHOOK_BODY_MAX));
-  const accountSid = one(params.AccountSid);
-  const tenant = deps.tenants.find((t) => t.accountSid === accountSid);
-  const signature = req.headers['x-twilio-signature'];
-  // Shared-key (HMAC-SHA256) signatures are a Twilio public beta this server does not support (protocols-chat-handoff.md §1.7).
-  const sharedKey = req.headers['x-twilio-webhooks-signature-settings'] !== undefined;
-  const urls = candidateUrls(req, ['https', 'http'], deps.publicUrl);
-  if (!tenant || sharedKey || !validTwilioSignature(tenant.authToken.reveal(), typeof signature === 'string' ? signature : undefined, urls, params)) {
+  const tenant = signedTenant(deps, req, params);
+  if (!tenant) {
     deps.errors.inc({ code: 'CHAT_WEBHOOK_FORBIDDEN' });
     return refuse(new ChatError('CHAT_WEBHOOK_FORBIDDEN', 403, 'unknown account or invalid X-Twilio-Signature'), 'forbidden');
   }

@@ -4,6 +4,7 @@ import { twilioSignature } from '../../transports/twilio/signature.js';
 import { FakeStore, type FakeConversation, type FakeMessage } from './fake-store.js';
 import { parseFailureRule, type FakeFailureRule } from './fake-failures.js';
 import { handleRest, type FakeAccount, type FakeRequest } from './fake-rest.js';
+import { fakeControl } from './fake-control.js';
 
 export type { FakeAccount, FakeRequest } from './fake-rest.js';
 export type { FakeFailureRule } from './fake-failures.js';
@@ -91,7 +92,11 @@ export async function createFakeTwilio(opts: FakeTwilioOptions): Promise<FakeTwi
     let body = '';
     req.setEncoding('utf8');
     req.on('data', (c: string) => (body += c));
-    req.on('end', () => handleRest(ctx, req, res, body));
+    req.on('end', () => {
+      const path = (req.url ?? '/').split('?')[0];
+      if (path.startsWith('/_fake/')) void fakeControl(fake, req, res, path, body);
+      else handleRest(ctx, req, res, body);
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
