@@ -84,7 +84,10 @@ export async function twilioTurn(deps: TwilioTurnDeps, tenant: ChatTenant, msg: 
   const extra = outcome.handoff ? tenant.handoffMessage : outcome.close ? tenant.closeMessage : undefined;
   await postAll(deps, rest, tenant, msg.conversationSid, messages, extra, mem, log);
   if (outcome.handoff) await handOff(deps, rest, tenant, msg, summary, outcome, mem, log);
-  else if (outcome.close) await closeConversation(deps, rest, msg.conversationSid, outcome, log);
+  else if (outcome.close && !(await closeConversation(deps, rest, msg.conversationSid, outcome, log))) {
+    // Still open on Twilio's side: the bot keeps answering rather than go silent.
+    mem.closed = false;
+  }
 }
 
 async function postAll(deps: TwilioTurnDeps, rest: TwilioRest, tenant: ChatTenant, sid: string, messages: ChatMessage[], extra: string | undefined, mem: ConversationMemory, log: Logger): Promise<void> {
@@ -150,15 +153,18 @@ async function handOff(deps: TwilioTurnDeps, rest: TwilioRest, tenant: ChatTenan
   }
 }
 
-async function closeConversation(deps: TwilioTurnDeps, rest: TwilioRest, sid: string, outcome: TurnOutcome, log: Logger): Promise<void> {
+/** Sets the conversation's state to closed; false (logged, counted) when Twilio refused. */
+async function closeConversation(deps: TwilioTurnDeps, rest: TwilioRest, sid: string, outcome: TurnOutcome, log: Logger): Promise<boolean> {
   try {
     await rest.closeConversation(sid);
     deps.metrics.closes.inc({ channel: 'twilio', result: 'ok' });
     log.info({ reason: outcome.reason }, 'conversation closed by the bot');
+    return true;
   } catch (err) {
     deps.metrics.closes.inc({ channel: 'twilio', result: 'failed' });
     deps.errors.inc({ code: 'TWILIO_CLOSE_FAILED' });
-    log.error({ code: 'TWILIO_CLOSE_FAILED', reason: outcome.reason, ...twilioFailure(err) }, 'conversation not closed');
+    log.error({ code: 'TWILIO_CLOSE_FAILED', reason: outcome.reason, ...twilioFailure(err) }, 'conversation not closed: the bot keeps answering');
+    return false;
   }
 }
 

@@ -103,6 +103,21 @@ describe('Twilio REST failures', () => {
   });
 });
 
+describe('closing fails', () => {
+  it('logs TWILIO_CLOSE_FAILED, counts it, and the bot keeps answering the still-open conversation', async () => {
+    const sid = ch(0x105);
+    s.fake.conversation(ACCOUNT, { sid, webhookUrl: s.webhookUrl });
+    s.fake.fail({ failure: { type: 'status', status: 500 }, op: 'conversation.update', conversationSid: sid, times: 4 });
+    for (const text of ['I want roses', 'tomorrow', 'noon', 'yes']) await s.fake.say(ACCOUNT, sid, 'customer', text);
+    await until(() => s.logs.some((l) => l.includes('"code":"TWILIO_CLOSE_FAILED"')));
+    expect(await metric('lexconn_chat_closes_total', { channel: 'twilio', result: 'failed' })).toBe(1);
+    expect(s.fake.store.get(ACCOUNT, sid)!.state).toBe('active');
+    await s.fake.say(ACCOUNT, sid, 'customer', 'help');
+    await until(() => botMessages(ACCOUNT, sid).length === 5);
+    expect(botMessages(ACCOUNT, sid)[4]).toMatch(/^I can help you order flowers/);
+  });
+});
+
 describe('multi-tenant', () => {
   it('selects the tenant by AccountSid: its token checks the signature, its API key posts, its rules apply', async () => {
     const sid = ch(0x201);
