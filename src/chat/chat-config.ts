@@ -37,6 +37,8 @@ export interface ChatTenant {
   /** Posted after Lex's own messages when handing off / closing (optional). */
   handoffMessage?: string;
   closeMessage?: string;
+  /** Posted when Lex fails for a message (optional; otherwise the customer gets no answer for it). */
+  errorMessage?: string;
   /** On hand-off, delete the conversation-scoped webhooks that point at `/chat/twilio`. */
   detachWebhooks: boolean;
 }
@@ -190,6 +192,7 @@ function tenantOf(raw: Raw, where: string, env: Env, baseRules: HandoffRules): C
     rules: rulesOf((raw.rules ?? {}) as Raw, `${where}.rules`, baseRules),
     handoffMessage: field(raw, 'handoffMessage', where, env),
     closeMessage: field(raw, 'closeMessage', where, env),
+    errorMessage: field(raw, 'errorMessage', where, env),
     detachWebhooks: raw.detachWebhooks === undefined ? true : raw.detachWebhooks === true || raw.detachWebhooks === 'true',
   };
 }
@@ -216,6 +219,7 @@ function envTenant(env: Env): Raw {
     flex: { workspaceSid: env.FLEX_WORKSPACE_SID, workflowSid: env.FLEX_WORKFLOW_SID, taskChannel: env.FLEX_TASK_CHANNEL, channelType: env.FLEX_CHANNEL_TYPE },
     handoffMessage: env.CHAT_HANDOFF_MESSAGE,
     closeMessage: env.CHAT_CLOSE_MESSAGE,
+    errorMessage: env.CHAT_ERROR_MESSAGE,
     detachWebhooks: env.CHAT_DETACH_WEBHOOKS === undefined ? undefined : String(bool(env, 'CHAT_DETACH_WEBHOOKS', true)),
   };
 }

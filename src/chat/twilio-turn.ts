@@ -63,7 +63,8 @@ export async function twilioTurn(deps: TwilioTurnDeps, tenant: ChatTenant, msg: 
   } catch (err) {
     const code = (err as ConnectorError).code ?? 'CHAT_LEX_FAILED';
     deps.errors.inc({ code });
-    log.warn({ code, messageSid: msg.messageSid }, 'Lex turn failed: no bot reply for this message');
+    log.warn({ code, messageSid: msg.messageSid, apology: !!tenant.errorMessage }, 'Lex turn failed: no bot reply for this message');
+    if (tenant.errorMessage) await postAll(deps, await deps.rest(tenant), tenant, msg.conversationSid, [], tenant.errorMessage, mem, log);
     return;
   } finally {
     deps.metrics.lexLatency.observe({ channel: 'twilio' }, (deps.clock.now() - t0) / 1000);

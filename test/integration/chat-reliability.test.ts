@@ -10,6 +10,7 @@ const ACCOUNT_2 = 'AC' + 'd4'.repeat(16);
 const TOKEN_2 = 'second-tenant-auth-token-must-not-leak';
 const API_KEY = 'SK' + 'e5'.repeat(16);
 const API_SECRET = 'second-tenant-api-key-secret-must-not-leak';
+const APOLOGY = 'Sorry, I could not understand that just now. Please try again.';
 
 let s: ChatStack;
 beforeAll(async () => {
@@ -35,7 +36,7 @@ beforeAll(async () => {
       ],
     }),
   );
-  s = await startChatStack({ env: { CHAT_TENANTS_FILE: file, TENANT2_TOKEN: TOKEN_2, TENANT2_API_SECRET: API_SECRET } });
+  s = await startChatStack({ env: { CHAT_TENANTS_FILE: file, TENANT2_TOKEN: TOKEN_2, TENANT2_API_SECRET: API_SECRET, CHAT_ERROR_MESSAGE: APOLOGY } });
   s.fake.accounts.push({ accountSid: ACCOUNT_2, authToken: TOKEN_2, apiKeys: [{ sid: API_KEY, secret: API_SECRET }] });
 });
 afterAll(async () => {
@@ -100,6 +101,22 @@ describe('Twilio REST failures', () => {
     await s.fake.say(ACCOUNT, sid, 'customer', 'help');
     await until(() => botMessages(ACCOUNT, sid).length === 2);
     expect(botMessages(ACCOUNT, sid)[1]).toMatch(/^I can help you order flowers/);
+  });
+});
+
+describe('Lex fails', () => {
+  it('posts CHAT_ERROR_MESSAGE, logs the Lex code, and answers the next message normally', async () => {
+    const sid = ch(0x106);
+    s.fake.conversation(ACCOUNT, { sid, webhookUrl: s.webhookUrl });
+    // Every SDK attempt of this turn (LEX_MAX_ATTEMPTS=3) fails.
+    s.emu.session(sid).faults.push({ fault: { type: 'error', status: 500 }, times: 3 });
+    await s.fake.say(ACCOUNT, sid, 'customer', 'I want roses');
+    await until(() => botMessages(ACCOUNT, sid).length === 1);
+    expect(botMessages(ACCOUNT, sid)).toEqual([APOLOGY]);
+    expect(s.logs.some((l) => l.includes('"code":"LEX_UNAVAILABLE"') && l.includes(sid))).toBe(true);
+    await s.fake.say(ACCOUNT, sid, 'customer', 'I want roses');
+    await until(() => botMessages(ACCOUNT, sid).length === 2);
+    expect(botMessages(ACCOUNT, sid)[1]).toBe('What day do you want the roses to be picked up?');
   });
 });
 
