@@ -156,9 +156,10 @@ class Conversation {
     this.s.active = true;
     this.s.events.push({ type: 'ConfigurationEvent', at: Date.now(), detail: { body } });
     const welcome = (body.welcomeMessages as { content?: string }[] | undefined)?.map((m) => m.content ?? '').join(' ');
-    const intent = state?.intent?.name;
-    if (intent && this.engine.hasIntent(intent) && state?.dialogAction?.type !== 'ElicitIntent') {
-      const turn = this.engine.delegate(this.s.dialog, intent);
+    // An initial intent (validated above): Lex takes the dialog from there, Delegate by default.
+    if (state?.intent && state.dialogAction?.type !== 'ElicitIntent') {
+      if (!state.dialogAction) this.s.dialog.dialogAction = { type: 'Delegate' };
+      const turn = this.engine.resume(this.s.dialog);
       this.enqueue(() => this.respond({ ...turn, message: [welcome, turn.message].filter(Boolean).join(' ') }, 'Text'));
     } else if (welcome) {
       this.enqueue(() => this.speak(welcome, true));

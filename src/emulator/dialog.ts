@@ -97,11 +97,6 @@ export class DialogEngine {
     return this.begin(state, m.intent, text, m.score);
   }
 
-  /** Starts `intentName` without input (Lex V2 `Delegate` / initial intent). */
-  delegate(state: DialogState, intentName: string): Turn {
-    return this.begin(state, this.intent(intentName), '', 1);
-  }
-
   /**
    * What the bot says next from a state a client set (PutSession, or a session state sent
    * with a request), without new input: `Delegate` lets the bot choose (elicit the next
@@ -128,11 +123,6 @@ export class DialogEngine {
       default:
         return this.render(state, '', undefined, true, 1);
     }
-  }
-
-  /** True when the bot has an intent of this name. */
-  hasIntent(name: string): boolean {
-    return this.bot.intents.some((i) => i.name === name);
   }
 
   private intent(name: string): IntentDef {

@@ -8,7 +8,7 @@ import type { BotDef } from './bot-model.js';
 import { orderFlowersBot } from './bot-model.js';
 import { LexCore } from './lex-core.js';
 import { SessionStore, type EmulatedSession } from './session-store.js';
-import { DEMO_KEY, payloadHashFor, verifyRequest, type AccessKey } from './sigv4.js';
+import { DEMO_KEY, payloadHashFor, precheckRequest, verifyRequest, type AccessKey } from './sigv4.js';
 import { readBody, writeError, type Exchange, type Req, type Res } from './http-util.js';
 import { matchOperation, type Operation } from './operations.js';
 import { postContent, postText } from './v1-runtime.js';
@@ -105,12 +105,19 @@ export async function createEmulator(opts: EmulatorOptions = {}): Promise<Emulat
       await readBody(req).catch(() => undefined);
       return writeError(res, 404, 'UnknownOperationException', 'Unknown operation');
     }
+    const signed = { method: req.method ?? 'GET', url, headers: req.headers as Record<string, string> };
+    const now = lex.now();
+    // Unknown keys and stale dates are refused before a body is read; the signature covers
+    // the body, so it is checked once the body is in.
+    const early = precheckRequest(signed, keys, { now });
+    if (early) {
+      req.resume();
+      return writeError(res, early.status, early.code, early.message);
+    }
     const streaming = op.name === 'StartConversation';
-    // The signature covers the body, so it is read before the signature is checked.
     const body = streaming ? undefined : await readBody(req);
     const declared = req.headers['x-amz-content-sha256'] as string | undefined;
-    const payloadHash = payloadHashFor(declared, body?.body, streaming);
-    const auth = verifyRequest({ method: req.method ?? 'GET', url, headers: req.headers as Record<string, string> }, keys, { payloadHash, now: lex.now() });
+    const auth = verifyRequest(signed, keys, { payloadHash: payloadHashFor(declared, body?.body, streaming), now });
     if (!auth.ok) {
       req.resume();
       return writeError(res, auth.status, auth.code, auth.message);

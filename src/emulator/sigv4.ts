@@ -139,9 +139,21 @@ function skewMessage(dateMs: number, now: number): string | undefined {
   return undefined;
 }
 
-/** Verifies a SigV4 request signature the way AWS does, including its 5-minute clock-skew window. */
-export function verifyRequest(req: SignedRequest, keys: readonly AccessKey[], opts: VerifyOptions): AuthSuccess | AuthFailure {
-  const service = opts.service ?? 'lex';
+/** The Authorization header's parts once its credentials have been accepted. */
+interface Credentials {
+  ok: true;
+  key: AccessKey;
+  shortDate: string;
+  region: string;
+  svc: string;
+  signedHeaders: string;
+  signature: string;
+  amz: string;
+  header: (n: string) => string | undefined;
+}
+
+/** Everything SigV4 checks before the signature itself: header syntax, date window, key, token, scope. */
+function checkCredentials(req: SignedRequest, keys: readonly AccessKey[], now: number, service: string): Credentials | AuthFailure {
   const header = (n: string): string | undefined => {
     const v = req.headers[n];
     return Array.isArray(v) ? v.join(',') : v;
@@ -153,7 +165,7 @@ export function verifyRequest(req: SignedRequest, keys: readonly AccessKey[], op
   const [, akid, shortDate, region, svc, signedHeaders, signature] = m;
   const date = requestDate(header);
   if (!date) return fail('IncompleteSignatureException', "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
-  const skew = skewMessage(date.ms, opts.now);
+  const skew = skewMessage(date.ms, now);
   if (skew) return fail('InvalidSignatureException', skew);
   const key = keys.find((k) => k.accessKeyId === akid);
   if (!key) return fail('UnrecognizedClientException', 'The security token included in the request is invalid.');
@@ -167,13 +179,31 @@ export function verifyRequest(req: SignedRequest, keys: readonly AccessKey[], op
   if (!names.includes('host') && !names.includes(':authority')) {
     return fail('InvalidSignatureException', "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
   }
+  return { ok: true, key, shortDate, region, svc, signedHeaders, signature, amz: date.amz, header };
+}
+
+/**
+ * The refusal a request gets before its body is read (no or malformed Authorization, date
+ * outside the window, unknown key), or undefined when only the signature remains to check.
+ */
+export function precheckRequest(req: SignedRequest, keys: readonly AccessKey[], opts: Omit<VerifyOptions, 'payloadHash'>): AuthFailure | undefined {
+  const c = checkCredentials(req, keys, opts.now, opts.service ?? 'lex');
+  return c.ok ? undefined : c;
+}
+
+/** Verifies a SigV4 request signature the way AWS does, including its 5-minute clock-skew window. */
+export function verifyRequest(req: SignedRequest, keys: readonly AccessKey[], opts: VerifyOptions): AuthSuccess | AuthFailure {
+  const c = checkCredentials(req, keys, opts.now, opts.service ?? 'lex');
+  if (!c.ok) return c;
+  const { key, shortDate, region, svc, signedHeaders, signature, header } = c;
+  const names = signedHeaders.split(';');
   const canonicalHeaders = names.map((n) => `${n}:${(header(n) ?? '').trim().replace(/\s+/g, ' ')}\n`).join('');
   const q = req.url.indexOf('?');
   const path = q < 0 ? req.url : req.url.slice(0, q);
   const query = q < 0 ? '' : req.url.slice(q + 1);
   const canonicalRequest = [req.method, canonicalPath(path), canonicalQuery(query), canonicalHeaders, signedHeaders, opts.payloadHash].join('\n');
   const scope = `${shortDate}/${region}/${svc}/aws4_request`;
-  const stringToSign = ['AWS4-HMAC-SHA256', date.amz, scope, createHash('sha256').update(canonicalRequest).digest('hex')].join('\n');
+  const stringToSign = ['AWS4-HMAC-SHA256', c.amz, scope, createHash('sha256').update(canonicalRequest).digest('hex')].join('\n');
   const expected = hmac(signingKey(key.secretAccessKey, shortDate, region, svc), stringToSign).toString('hex');
   if (!safeEqualHex(expected, signature)) {
     return fail(
@@ -181,7 +211,7 @@ export function verifyRequest(req: SignedRequest, keys: readonly AccessKey[], op
       'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
     );
   }
-  return { ok: true, accessKeyId: akid, region, seedSignature: signature, secretAccessKey: key.secretAccessKey };
+  return { ok: true, accessKeyId: key.accessKeyId, region, seedSignature: signature, secretAccessKey: key.secretAccessKey };
 }
 
 function fail(code: AuthFailure['code'], message: string): AuthFailure {
