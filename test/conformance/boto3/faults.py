@@ -59,7 +59,7 @@ def access_denied_is_not_retried(ctx):
 @check('faults')
 def timeouts_are_retried_then_surface(ctx):
     sid = ctx.sid('hang')
-    lex = ctx.v2(attempts=2, read_timeout=2)
+    lex = ctx.v2(attempts=2, read_timeout=3)
     ctx.fault(sid, {'type': 'hang'}, times=1)
     eq(retries(lex.recognize_text(**V2_BOT, sessionId=sid, text='hi')), 1, 'a hung request is retried after the read timeout')
     ctx.fault(sid, {'type': 'hang'}, times=2)
