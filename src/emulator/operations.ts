@@ -77,11 +77,6 @@ export function matchOperation(method: string, path: string): Operation | undefi
   return undefined;
 }
 
-/** The session id an operation addresses (V1 userId, V2 sessionId). */
-export function sessionIdOf(op: Operation): string {
-  return op.api === 'v1' ? op.user : op.sessionId;
-}
-
 /** The path members of an operation with their API-model constraints. */
 function pathMembers(op: Operation): Member[] {
   if (op.api === 'v1') return [{ name: 'userId', value: op.user, required: true, ...CONSTRAINTS.sessionId }];
@@ -93,7 +88,7 @@ function pathMembers(op: Operation): Member[] {
 }
 
 /** A 400 in the runtime's own exception name (V1 `BadRequestException`, V2 `ValidationException`). */
-export function badRequest(op: Operation, message: string): ErrorAnswer {
+function badRequest(op: Operation, message: string): ErrorAnswer {
   return { status: 400, code: op.api === 'v1' ? 'BadRequestException' : 'ValidationException', message };
 }
 

@@ -59,7 +59,7 @@ export interface EmulatedSession {
 }
 
 /** A V1 session id as Lex forms it: ISO time of creation, a dash, 8 random letters. */
-export function newV1SessionId(nowMs: number): string {
+function newV1SessionId(nowMs: number): string {
   const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
   const tag = [...randomBytes(8)].map((b) => letters[b % letters.length]).join('');
   return `${new Date(nowMs).toISOString()}-${tag}`;

@@ -21,7 +21,7 @@ export const V1_FAULTS = {
 } as const;
 
 /** V1 `alternativeIntents` (at most 4). */
-export function v1Alternatives(turn: Turn): { intentName: string; nluIntentConfidence: { score: number }; slots: Record<string, string> }[] {
+function v1Alternatives(turn: Turn): { intentName: string; nluIntentConfidence: { score: number }; slots: Record<string, string> }[] {
   return turn.alternatives.slice(0, 4).map((a) => ({ intentName: a.name, nluIntentConfidence: { score: a.score }, slots: {} }));
 }
 
@@ -30,7 +30,7 @@ export function v1Alternatives(turn: Turn): { intentName: string; nluIntentConfi
  * `x-amz-lex-encoded-*` and, as Lex still does for English locales, plain in the deprecated
  * `x-amz-lex-message` / `x-amz-lex-input-transcript` when it is printable ASCII.
  */
-export function v1Headers(turn: Turn, s: EmulatedSession, withInput: boolean): Record<string, string> {
+function v1Headers(turn: Turn, s: EmulatedSession, withInput: boolean): Record<string, string> {
   const h: Record<string, string> = {
     'x-amz-lex-dialog-state': turn.v1DialogState,
     'x-amz-lex-session-id': s.v1SessionId,
