@@ -18,23 +18,38 @@ afterAll(async () => {
 
 type Stack = { addRelativeTo: (mw: FinalizeRequestMiddleware<object, object>, o: { relation: 'before' | 'after'; toMiddleware: string; name: string }) => void };
 
-/** Replaces the body after the SDK signed the request (and, with `signEmpty`, signs an empty body). */
-function tamper(stack: Stack, body: string, signEmpty = false): void {
-  const setBody = (b: string): FinalizeRequestMiddleware<object, object> => (next) => (args) => {
-    const req = args.request as { body?: unknown; headers: Record<string, string> };
-    req.body = b;
-    req.headers['content-length'] = String(Buffer.byteLength(b));
+/**
+ * Makes the SDK send a body its signature does not cover, touching nothing else (the signed
+ * `content-length` stays right): `swapTo` replaces the body after signing with one of the
+ * same length; `signEmpty` signs an empty body and sends the real one.
+ */
+function tamper(stack: Stack, how: { swapTo?: string; signEmpty?: boolean }): void {
+  let saved: unknown;
+  const body = (f: (req: { body?: unknown }) => void): FinalizeRequestMiddleware<object, object> => (next) => (args) => {
+    f(args.request as { body?: unknown });
     return next(args);
   };
-  if (signEmpty) stack.addRelativeTo(setBody(''), { relation: 'before', toMiddleware: 'awsAuthMiddleware', name: 'signEmpty' });
-  stack.addRelativeTo(setBody(body), { relation: 'after', toMiddleware: 'awsAuthMiddleware', name: 'swapBody' });
+  if (how.signEmpty) {
+    stack.addRelativeTo(body((r) => ((saved = r.body), (r.body = ''))), { relation: 'before', toMiddleware: 'awsAuthMiddleware', name: 'signEmpty' });
+    stack.addRelativeTo(body((r) => (r.body = saved)), { relation: 'after', toMiddleware: 'awsAuthMiddleware', name: 'sendReal' });
+  }
+  if (how.swapTo !== undefined) {
+    const swapTo = how.swapTo;
+    stack.addRelativeTo(body((r) => {
+      expect(Buffer.byteLength(String(r.body))).toBe(Buffer.byteLength(swapTo));
+      r.body = swapTo;
+    }), { relation: 'after', toMiddleware: 'awsAuthMiddleware', name: 'swapBody' });
+  }
 }
 
 describe('signatures as AWS checks them (real JS SDK v3)', () => {
-  it.each([false, true])('refuses a V2 body the signature does not cover with 403 InvalidSignatureException (signed empty: %s)', async (signEmpty) => {
+  it.each([
+    ['swap', { swapTo: JSON.stringify({ text: 'agent' }) }],
+    ['empty', { signEmpty: true }],
+  ] as [string, { swapTo?: string; signEmpty?: boolean }][])('refuses a V2 body the signature does not cover with 403 InvalidSignatureException (%s)', async (label, how) => {
     const lex = v2Client(emu.url);
-    tamper(lex.middlewareStack as unknown as Stack, JSON.stringify({ text: 'talk to an agent' }), signEmpty);
-    const sessionId = `js-tamper-v2-${signEmpty}`;
+    tamper(lex.middlewareStack as unknown as Stack, how);
+    const sessionId = `js-tamper-v2-${label}`;
     await expect(lex.send(new RecognizeTextCommand({ ...BOT, sessionId, text: 'hello' }))).rejects.toMatchObject({
       name: 'InvalidSignatureException',
       $metadata: { httpStatusCode: 403 },
@@ -45,7 +60,7 @@ describe('signatures as AWS checks them (real JS SDK v3)', () => {
 
   it('refuses a V1 body the signature does not cover with 403 InvalidSignatureException', async () => {
     const lex = v1Client(emu.url);
-    tamper(lex.middlewareStack as unknown as Stack, JSON.stringify({ inputText: 'talk to an agent' }));
+    tamper(lex.middlewareStack as unknown as Stack, { swapTo: JSON.stringify({ inputText: 'agent' }) });
     await expect(lex.send(new PostTextCommand({ ...V1BOT, userId: 'js-tamper-v1', inputText: 'hello' }))).rejects.toMatchObject({
       name: 'InvalidSignatureException',
       $metadata: { httpStatusCode: 403 },
