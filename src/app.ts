@@ -7,6 +7,7 @@ import { ResamplerFactory } from './audio/resampler.js';
 import { VadFactory } from './audio/vad.js';
 import { createLexClientFactory, type LexClientFactory } from './bots/lex-clients.js';
 import { CloseCodes } from './call/close-codes.js';
+import { createChatChannel } from './chat/chat-channel.js';
 import type { Config } from './config.js';
 import { Metrics } from './metrics.js';
 import type { CallConnection } from './server/call-connection.js';
@@ -59,12 +60,15 @@ export async function createConnector(deps: ConnectorDeps): Promise<Connector> {
   };
   const { calls } = registry;
   const nccoPath = fileURLToPath(new URL('../example_ncco.json', import.meta.url));
-  const server = http.createServer(createHttpHandler({ config, metrics, logger, state: registry }, nccoPath));
+  // Chat routes (/chat/…): src/chat/chat-channel.ts, one line of the HTTP route table.
+  const chat = createChatChannel({ config, logger, metrics, clock: ctx.clock });
+  const server = http.createServer(createHttpHandler({ config, metrics, logger, state: registry, chat }, nccoPath));
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes, perMessageDeflate: false });
   server.on('upgrade', createUpgradeHandler(ctx, wss, registry));
   server.on('clientError', (_err, socket) => socket.destroy());
 
   const closeAll = async (): Promise<void> => {
+    chat.close();
     for (const c of calls) c.close(CloseCodes.GOING_AWAY);
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
@@ -83,6 +87,7 @@ export async function createConnector(deps: ConnectorDeps): Promise<Connector> {
     drain: async () => {
       registry.draining = true;
       logger.info({ activeCalls: calls.size, drainTimeoutMs: config.drainTimeoutMs }, 'draining');
+      const chatDrained = chat.drain();
       if (calls.size > 0) {
         await new Promise<void>((resolve) => {
           const deadline = ctx.clock.setTimer(resolve, config.drainTimeoutMs);
@@ -92,6 +97,13 @@ export async function createConnector(deps: ConnectorDeps): Promise<Connector> {
           };
         });
       }
+      await new Promise<void>((resolve) => {
+        const deadline = ctx.clock.setTimer(resolve, config.drainTimeoutMs);
+        void chatDrained.then(() => {
+          ctx.clock.clearTimer(deadline);
+          resolve();
+        });
+      });
       await closeAll();
     },
     close: closeAll,

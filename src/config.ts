@@ -1,5 +1,6 @@
 import { LEX_IDS, ROUTE_KINDS, type CallRoute, type RouteKind } from './call/routes.js';
 import { ConnectorError } from './errors.js';
+import { loadChatConfig, type ChatConfig } from './chat/chat-config.js';
 
 /** Server configuration, from the environment (docs/configuration.md lists every key). */
 export interface Config {
@@ -46,6 +47,8 @@ export interface Config {
   resamplerQuality: number;
   /** Example bot used by `/answer` and `/twiml` (`EXAMPLE_*`). */
   example: ExampleBot;
+  /** Chat channel: Twilio Conversations tenants and the generic chat API (`src/chat/chat-config.ts`). */
+  chat: ChatConfig;
 }
 
 /** The example bot of `/answer` and `/twiml` (`EXAMPLE_*`). */
@@ -148,5 +151,6 @@ export function loadConfig(env: Env = process.env): Config {
       awsSecret: env.EXAMPLE_AWS_SECRET || undefined,
       route,
     },
+    chat: loadChatConfig(env),
   };
 }

@@ -24,11 +24,13 @@ export interface HttpContext {
   state: HttpState;
   /** example_ncco.json, parsed once. */
   ncco: Ncco;
+  /** The chat channel (`src/chat/`): answers every `/chat/…` request itself. */
+  chat: { handle(req: IncomingMessage, res: ServerResponse): boolean };
 }
 
-/** One HTTP route: a path (exact, or a template whose ids are decoded and checked), its methods, its handler. */
+/** One HTTP route: a path (exact; a template whose ids are decoded and checked; or a pattern for a prefix), its methods, its handler. */
 export interface HttpRoute {
-  path: string | PathTemplate<string>;
+  path: string | PathTemplate<string> | RegExp;
   methods: readonly string[];
   /** Answers the request; a thrown or rejected `ConnectorError` is answered with its code's status. */
   handle(req: IncomingMessage, res: ServerResponse, ctx: HttpContext, params: Record<string, string>): void | Promise<void>;
@@ -36,6 +38,8 @@ export interface HttpRoute {
 
 const READ = ['GET', 'HEAD'] as const;
 const READ_POST = ['GET', 'HEAD', 'POST'] as const;
+/** For a route that answers every method itself. */
+const ANY = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
 /** `/twiml`, with `X-Twilio-Signature` checked when TWILIO_AUTH_TOKEN is set (403 otherwise). */
 async function twiml(req: IncomingMessage, res: ServerResponse, { config }: HttpContext): Promise<void> {
@@ -60,10 +64,14 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
       state.draining ? send(res, 503, 'application/json', JSON.stringify({ ready: false, draining: true })) : send(res, 200, 'application/json', JSON.stringify({ ready: true })),
   },
   { path: '/metrics', methods: READ, handle: async (_req, res, { metrics }) => send(res, 200, metrics.registry.contentType, await metrics.registry.metrics()) },
+  // `/chat/twilio` and `/chat/bots/…/text` (docs/chat.md): the channel checks methods, auth and bodies, and answers its own errors.
+  { path: /^\/chat\//, methods: ANY, handle: (req, res, { chat }) => void chat.handle(req, res) },
 ];
 
 function match(route: HttpRoute, path: string): Record<string, string> | undefined {
-  return typeof route.path === 'string' ? (route.path === path ? {} : undefined) : route.path.parse(path);
+  if (typeof route.path === 'string') return route.path === path ? {} : undefined;
+  if (route.path instanceof RegExp) return route.path.test(path) ? {} : undefined;
+  return route.path.parse(path);
 }
 
 /** Plain HTTP: the first route of `routes` whose path matches; 404 when none does, 405 for another method. */
