@@ -8,6 +8,7 @@ import { VadFactory } from './audio/vad.js';
 import { createLexClientFactory, type LexClientFactory } from './bots/lex-clients.js';
 import { CloseCodes } from './call/close-codes.js';
 import { createChatChannel } from './chat/chat-channel.js';
+import type { CallEventSinkFactory } from './call/call-events.js';
 import type { Config } from './config.js';
 import { Metrics } from './metrics.js';
 import type { CallConnection } from './server/call-connection.js';
@@ -23,6 +24,8 @@ export interface ConnectorDeps {
   clock?: Clock;
   lex?: LexClientFactory;
   metrics?: Metrics;
+  /** Sinks of every call's conversation events, besides the configured ones. */
+  eventSinks?: CallEventSinkFactory[];
 }
 
 /** A connector instance: an HTTP server with the WebSocket routes. */
@@ -48,6 +51,7 @@ export async function createConnector(deps: ConnectorDeps): Promise<Connector> {
     vad: await VadFactory.load(config.vadEngine),
     resamplers: await ResamplerFactory.load(config.resamplerQuality),
     lex: deps.lex ?? createLexClientFactory({ endpointUrl: config.lexEndpointUrl, timeoutMs: config.lexTimeoutMs, maxAttempts: config.lexMaxAttempts }),
+    eventSinks: deps.eventSinks ?? [],
   };
   let drained: (() => void) | undefined;
   const registry: CallRegistry = {

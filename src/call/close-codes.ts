@@ -46,3 +46,11 @@ export function closeReason(spec: CloseSpec, detail?: string): string {
         .toString('utf8')
         .replace(/\uFFFD$/, '');
 }
+
+/** The documented reason of a close code (the first spec with that code), for summaries and events; `other` for a code not in the table. */
+export function reasonOfCode(code: number): string {
+  for (const spec of Object.values(CloseCodes)) if (spec.code === code) return spec.reason;
+  if (code === 1005) return 'no status';
+  if (code === 1006) return 'connection lost';
+  return 'other';
+}

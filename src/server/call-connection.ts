@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { parseCallConfig, type CallConfig } from '../call/call-config.js';
-import { CloseCodes, closeReason, type CloseSpec } from '../call/close-codes.js';
+import { CloseCodes, closeReason, type CloseSpec, reasonOfCode } from '../call/close-codes.js';
 import type { CallRoute } from '../call/routes.js';
+import { type CallEventSink, fanOut, NO_EVENTS } from '../call/call-events.js';
 import { asConnectorError, ConnectorError } from '../errors.js';
 import { createBot } from '../bots/bot-factory.js';
 import { createSession } from '../session/create-session.js';
@@ -32,6 +33,7 @@ export class CallConnection {
   private maxTimer: unknown;
   private sessionEnded = false;
   private finished = false;
+  private events: CallEventSink = NO_EVENTS;
 
   constructor(
     private readonly ws: WebSocket,
@@ -106,7 +108,10 @@ export class CallConnection {
     this.firstTimer = undefined;
     this.transport = transport;
     const log = this.log.child({ platform: transport.platform });
+    const source = { callId: this.callId, route: this.route.api, platform: transport.platform, live: transport.events };
+    this.events = fanOut(ctx.eventSinks.map((make) => make(source)).filter((s): s is CallEventSink => s !== undefined));
     const deps = {
+      events: this.events,
       clock: ctx.clock,
       log,
       metrics: ctx.metrics,
@@ -123,6 +128,7 @@ export class CallConnection {
     ctx.metrics.activeCalls.inc({ platform: transport.platform, route: this.route.api });
     ctx.metrics.calls.inc({ platform: transport.platform, route: this.route.api });
     log.info({ rateHz: transport.rateHz, region: call.awsRegion, bargeIn: call.bargeIn }, 'call started');
+    this.events.emit({ type: 'call.started', platform: transport.platform, route: this.route.api, rateHz: transport.rateHz });
   }
 
   /** Stops the session once, whoever ended the call. */
@@ -141,7 +147,9 @@ export class CallConnection {
     if (this.maxTimer !== undefined) ctx.clock.clearTimer(this.maxTimer);
     this.endSession();
     ctx.metrics.closes.inc({ code: String(code) });
-    this.log.info({ platform: this.platform?.name ?? 'unknown', closeCode: code, durationMs: Math.round(ctx.clock.now() - this.startedAt), ...this.session?.stats }, 'call ended');
+    const durationMs = Math.round(ctx.clock.now() - this.startedAt);
+    this.log.info({ platform: this.platform?.name ?? 'unknown', closeCode: code, durationMs, ...this.session?.stats }, 'call ended');
+    if (this.session) this.events.emit({ type: 'call.ended', closeCode: code, reason: reasonOfCode(code), durationMs, turns: this.session.stats.turns ?? 0 });
     this.onEnded(this);
   }
 }

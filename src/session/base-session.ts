@@ -8,7 +8,8 @@ import { endsCall } from './end-call.js';
 import { InboundAudio } from './inbound.js';
 import { type Playback, sessionPlayback } from './playback.js';
 import type { Session, SessionDeps, SessionEnd } from './session-deps.js';
-import type { BotTurn, TurnOutcome, TurnRecord } from './turn.js';
+import type { TurnOutcome, TurnRecord } from '../call/call-events.js';
+import type { BotTurn } from './turn.js';
 
 /** Counters for a call's summary line. */
 export type SessionStats = {
@@ -120,7 +121,7 @@ export abstract class BaseSession implements Session {
     if (from !== undefined) this.deps.metrics.lexTotal.observe({ api }, (this.deps.clock.now() - from) / 1000);
   }
 
-  /** Records a completed turn once (today a debug line; the place an event sink plugs in). */
+  /** Records a completed turn once: a debug line and a `turn` event to the call's sink. */
   protected turnEnded(turn: BotTurn, outcome: TurnOutcome): void {
     if (turn.done || turn.answeredAt === undefined) return;
     turn.done = true;
@@ -135,5 +136,6 @@ export abstract class BaseSession implements Session {
       endsCall: turn.endsCall,
     };
     this.deps.log.debug({ turn: record }, 'turn');
+    this.deps.events.emit({ type: 'turn', turn: record });
   }
 }

@@ -7,7 +7,8 @@ import type { CallTransport } from '../transports/transport.js';
 import { BaseSession, type SessionStats } from './base-session.js';
 import { endsCall } from './end-call.js';
 import type { SessionDeps, SessionEnd } from './session-deps.js';
-import { BotTurn, type TurnInput } from './turn.js';
+import type { TurnInput } from '../call/call-events.js';
+import { BotTurn } from './turn.js';
 
 /** Reopen attempts after the bot ends or drops the stream, before closing with 4008. */
 const MAX_STREAM_REOPENS = 3;
@@ -64,6 +65,7 @@ export class ConversationSession extends BaseSession {
   protected onKey(digit: string): void {
     this.pending.input = 'dtmf';
     this.pending.inputEndedAt = this.deps.clock.now();
+    this.deps.events.emit({ type: 'dtmf', digits: digit });
     this.stream?.sendDtmf(digit);
   }
 
@@ -106,7 +108,8 @@ export class ConversationSession extends BaseSession {
     const { log, clock } = this.deps;
     switch (ev.type) {
       case 'transcript':
-        this.pending.input = 'speech';
+        // Lex transcribes DTMF input too; the keys already marked the turn as DTMF.
+        if (this.pending.input !== 'dtmf') this.pending.input = 'speech';
         this.pending.inputEndedAt ??= this.lastVoicedAt ?? clock.now();
         this.pending.dialog.transcript = ev.transcript;
         log.debug({ transcript: ev.transcript }, 'lex transcript');
@@ -114,6 +117,7 @@ export class ConversationSession extends BaseSession {
       case 'intent':
         this.reopens = 0; // the stream works
         log.debug({ inputMode: ev.inputMode, dialogState: ev.dialogState, intent: ev.intentName, intentState: ev.intentState }, 'lex intent');
+        if (ev.inputMode === 'DTMF') this.pending.input = 'dtmf';
         this.pending.dialog = { ...this.pending.dialog, dialogState: ev.dialogState, intentName: ev.intentName, dialogClosed: ev.dialogClosed, sessionAttributes: ev.sessionAttributes };
         if (endsCall(ev, this.call.hangupOnClose)) this.hangupAfterPrompt = true;
         return;

@@ -3,6 +3,7 @@ import type { Clock } from '../audio/clock.js';
 import type { ResamplerFactory } from '../audio/resampler.js';
 import type { VadFactory } from '../audio/vad.js';
 import type { Metrics } from '../metrics.js';
+import type { CallEventSink } from '../call/call-events.js';
 import type { CloseSpec } from '../call/close-codes.js';
 import type { ConnectorError } from '../errors.js';
 import type { CallHandlers } from '../transports/transport.js';
@@ -19,6 +20,8 @@ export interface SessionDeps {
   dtmfTimeoutMs: number;
   /** Route label for metrics: v1 | v2 | conversation. */
   route: string;
+  /** Where the call's conversation events go (`call/call-events.ts`). */
+  events: CallEventSink;
 }
 
 /** How a session ends its call: a normal close (the dialog ended), or an error whose code picks the close. */

@@ -8,7 +8,8 @@ import type { CallTransport } from '../transports/transport.js';
 import { BaseSession, type SessionStats } from './base-session.js';
 import { DtmfCollector } from './dtmf-collector.js';
 import type { SessionDeps, SessionEnd } from './session-deps.js';
-import { BotTurn, type TurnOutcome } from './turn.js';
+import type { TurnOutcome } from '../call/call-events.js';
+import { BotTurn } from './turn.js';
 
 /**
  * Frames per write into the Lex request body while the caller speaks (100 ms): one socket
@@ -132,6 +133,7 @@ export class UtteranceSession extends BaseSession {
 
   private sendDigits(digits: string): void {
     if (this.closed) return;
+    this.deps.events.emit({ type: 'dtmf', digits });
     this.interrupt();
     this.deps.log.debug({ digits }, 'dtmf entry');
     const abort = new AbortController();

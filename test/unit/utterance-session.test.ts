@@ -4,6 +4,7 @@ import { ManualClock } from '../../src/audio/clock.js';
 import { ResamplerFactory } from '../../src/audio/resampler.js';
 import { VadFactory } from '../../src/audio/vad.js';
 import { Metrics } from '../../src/metrics.js';
+import { NO_EVENTS } from '../../src/call/call-events.js';
 import { UtteranceSession } from '../../src/session/utterance-session.js';
 import { parseCallConfig } from '../../src/call/call-config.js';
 import type { BotReply, UtteranceBot } from '../../src/bots/bot.js';
@@ -59,7 +60,17 @@ describe('UtteranceSession', () => {
       transport,
       parseCallConfig({ aws_key: 'AKIAABCDEFGHIJKLMNOP', aws_secret: 's' }, 'v2'),
       bot,
-      { clock, log: pino({ level: 'silent' }), metrics: new Metrics(false), vad: await VadFactory.load(), resamplers: await ResamplerFactory.load(), leadMs: 100, dtmfTimeoutMs: 2000, route: 'v2' },
+      {
+        clock,
+        log: pino({ level: 'silent' }),
+        metrics: new Metrics(false),
+        vad: await VadFactory.load(),
+        resamplers: await ResamplerFactory.load(),
+        leadMs: 100,
+        dtmfTimeoutMs: 2000,
+        route: 'v2',
+        events: NO_EVENTS,
+      },
       () => undefined,
     );
     const speak = (seed: number) => {
