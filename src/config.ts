@@ -1,4 +1,5 @@
 import { ConnectorError } from './errors.js';
+import { isVoiceName, VOICE_NAMES, type VoiceName } from './emulator/voice/voice.js';
 
 /** Server configuration, from the environment (docs/configuration.md lists every key). */
 export interface Config {
@@ -14,6 +15,8 @@ export interface Config {
   embeddedEmulator: boolean;
   /** Port of the embedded emulator (`EMULATOR_PORT`, default 0 = any free port). */
   emulatorPort: number;
+  /** Voice of the embedded emulator's prompts (`EMULATOR_VOICE`, default `flite`; `synthetic` for benchmarks). */
+  emulatorVoice: VoiceName;
   logLevel: string;
   /** Maximum concurrent calls; more are refused with 503 before the upgrade (`MAX_CALLS`). */
   maxCalls: number;
@@ -87,6 +90,8 @@ export function loadConfig(env: Env = process.env): Config {
   if (!LEVELS.includes(logLevel)) throw new ConnectorError('CONFIG_INVALID', `LOG_LEVEL must be one of ${LEVELS.join(', ')}`);
   const vadEngine = (env.VAD_ENGINE || 'fvad-wasm') as Config['vadEngine'];
   if (!['fvad-wasm', 'node-vad'].includes(vadEngine)) throw new ConnectorError('CONFIG_INVALID', 'VAD_ENGINE must be fvad-wasm or node-vad');
+  const emulatorVoice = env.EMULATOR_VOICE || 'flite';
+  if (!isVoiceName(emulatorVoice)) throw new ConnectorError('CONFIG_INVALID', `EMULATOR_VOICE must be one of ${VOICE_NAMES.join(', ')}`);
   const route = (env.EXAMPLE_ROUTE || 'v2') as Config['example']['route'];
   if (!['v1', 'v2', 'conversation'].includes(route)) throw new ConnectorError('CONFIG_INVALID', 'EXAMPLE_ROUTE must be v1, v2 or conversation');
   return {
@@ -98,6 +103,7 @@ export function loadConfig(env: Env = process.env): Config {
     // the Docker image and on Heroku) talks to AWS unless told otherwise.
     embeddedEmulator: bool(env, 'EMBEDDED_EMULATOR', !env.LEX_ENDPOINT_URL && env.NODE_ENV !== 'production'),
     emulatorPort: int(env, 'EMULATOR_PORT', 0, 0, 65535),
+    emulatorVoice,
     logLevel,
     maxCalls: int(env, 'MAX_CALLS', 1000, 1, 100_000),
     maxMessageBytes: int(env, 'MAX_MESSAGE_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),

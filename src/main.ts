@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   let emulator: Emulator | undefined;
   if (config.embeddedEmulator && !config.lexEndpointUrl) {
-    emulator = await createEmulator({ host: '127.0.0.1', port: config.emulatorPort, logger: logger.child({ component: 'emulator' }) });
+    emulator = await createEmulator({ host: '127.0.0.1', port: config.emulatorPort, voice: config.emulatorVoice, logger: logger.child({ component: 'emulator' }) });
     config = { ...config, lexEndpointUrl: emulator.url, example: { ...config.example, awsKey: config.example.awsKey ?? DEMO_KEY.accessKeyId, awsSecret: config.example.awsSecret ?? DEMO_KEY.secretAccessKey } };
     logger.info({ emulator: emulator.url, aws_key: DEMO_KEY.accessKeyId }, 'embedded Lex emulator is the Lex back-end (set LEX_ENDPOINT_URL or EMBEDDED_EMULATOR=false for AWS)');
   }

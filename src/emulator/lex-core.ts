@@ -4,6 +4,8 @@ import type { Fault, FaultRule, Latency } from './faults.js';
 import { takeFault } from './faults.js';
 import type { EmulatedSession, SessionStore } from './session-store.js';
 import { synthesize } from '../audio/speech-synth.js';
+import type { Voice } from './voice/voice.js';
+import { SyntheticVoice } from './voice/synthetic.js';
 import type { ResamplerFactory } from '../audio/resampler.js';
 import { concatInt16 } from '../audio/resampler.js';
 import type { VadFactory } from '../audio/vad.js';
@@ -22,7 +24,8 @@ export class LexCore {
   readonly engines = new Map<string, DialogEngine>();
   /** Requests held open by a `hang` fault, ended by `close()`. */
   readonly hung = new Set<Res>();
-  private readonly speech = new Map<string, Int16Array>();
+  /** The fixed-length benchmark replies, per rate. */
+  private readonly fixed = new Map<string, Int16Array>();
 
   constructor(
     bots: BotDef[],
@@ -34,6 +37,8 @@ export class LexCore {
     today: () => Date,
     /** When > 0, every spoken reply lasts exactly this long (benchmarks). */
     private readonly fixedReplyMs = 0,
+    /** Speaks the bot's messages (src/emulator/voice/; it caches). */
+    readonly voice: Voice = new SyntheticVoice(),
   ) {
     for (const b of bots) {
       const e = new DialogEngine(b, today);
@@ -64,8 +69,8 @@ export class LexCore {
     return { transcript: scripted ?? '' };
   }
 
-  /** Reply audio at `rateHz`: scripted override, echo, or synthesized speech of `message`. */
-  replyAudio(s: EmulatedSession, message: string | undefined, rateHz: number, rec?: Recognition): Int16Array {
+  /** Reply audio at `rateHz`: scripted override, echo, or `message` spoken by the voice. */
+  async replyAudio(s: EmulatedSession, message: string | undefined, rateHz: number, rec?: Recognition): Promise<Int16Array> {
     if (s.replyAudio) {
       const pcm = s.replyAudio;
       s.replyAudio = undefined;
@@ -74,27 +79,19 @@ export class LexCore {
     if (rec?.echo) return this.resample(rec.echo.pcm, rec.echo.rateHz, rateHz);
     if (!message) return new Int16Array(0);
     if (this.fixedReplyMs > 0) return this.fixedReply(rateHz);
-    // Prompts repeat across calls: synthesize each (text, rate) once.
-    const key = `${rateHz}:${message}`;
-    let pcm = this.speech.get(key);
-    if (!pcm) {
-      pcm = synthesize(message, rateHz);
-      if (this.speech.size >= 512) this.speech.delete(this.speech.keys().next().value!);
-      this.speech.set(key, pcm);
-    }
-    return pcm;
+    return this.voice.synthesize(message, rateHz);
   }
 
   /** Speech-like audio of exactly `fixedReplyMs` (benchmarks). */
   private fixedReply(rateHz: number): Int16Array {
     const key = `fixed:${rateHz}`;
-    let pcm = this.speech.get(key);
+    let pcm = this.fixed.get(key);
     if (!pcm) {
       const n = Math.round((this.fixedReplyMs * rateHz) / 1000);
       const src = synthesize('this is a reply of a fixed length for the benchmark '.repeat(Math.ceil(this.fixedReplyMs / 3000)), rateHz);
       pcm = new Int16Array(n);
       pcm.set(src.subarray(0, n));
-      this.speech.set(key, pcm);
+      this.fixed.set(key, pcm);
     }
     return pcm;
   }

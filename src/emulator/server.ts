@@ -16,6 +16,7 @@ import { control } from './control-api.js';
 import { parseFaultRule, type Fault, type Latency } from './faults.js';
 import { ResamplerFactory } from '../audio/resampler.js';
 import { VadFactory } from '../audio/vad.js';
+import { createVoice, DEFAULT_VOICE, type Voice, type VoiceName } from './voice/index.js';
 
 /** Emulator settings; everything has a default. */
 export interface EmulatorOptions {
@@ -31,6 +32,11 @@ export interface EmulatorOptions {
   conversation?: Partial<ConversationOptions>;
   /** Every spoken reply lasts exactly this many ms (benchmarks); 0: follows the text. */
   replyMs?: number;
+  /**
+   * The voice of the bot's messages: `flite` (intelligible, the default), `synthetic`
+   * (speech-like, for benchmarks), or a `Voice` of your own.
+   */
+  voice?: VoiceName | Voice;
   /** "Today" for AMAZON.Date resolution (tests pin it). */
   today?: () => Date;
   logger?: Logger;
@@ -53,15 +59,18 @@ const V2_RE = /^\/bots\/([^/]+)\/botAliases\/([^/]+)\/botLocales\/([^/]+)\/sessi
 /** Starts the Lex V1 (HTTP/1.1) and V2 (h2c) runtime emulator on one port. */
 export async function createEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
   const keys = opts.keys ?? [DEMO_KEY];
+  const resamplers = await ResamplerFactory.load();
+  const voice = opts.voice ?? DEFAULT_VOICE;
   const core = new LexCore(
     opts.bots ?? [orderFlowersBot()],
     new SessionStore(),
-    await ResamplerFactory.load(),
+    resamplers,
     await VadFactory.load(),
     (opts.faults ?? []).map(parseFaultRule),
     { processingDelayMs: 0, chunkDelayMs: 0, ...opts.latency },
     opts.today ?? (() => new Date()),
     opts.replyMs ?? 0,
+    typeof voice === 'string' ? createVoice(voice, resamplers, { logger: opts.logger }) : voice,
   );
   const conv: ConversationOptions = { endSilenceMs: 600, heartbeatMs: 15_000, audioChunkBytes: 640, ...opts.conversation };
   const log = opts.logger;

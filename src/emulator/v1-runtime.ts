@@ -55,7 +55,7 @@ export async function postContent(core: LexCore, req: Req, res: Res, p: { bot: s
     s.recordings.push({ api: 'PostContent', sampleRateHz: input.rateHz, pcm: body, firstByteAt, lastByteAt, transcript });
   }
   const turn = engine.turn(s.dialog, transcript);
-  const audio = output.kind === 'pcm' ? asBytes(core.replyAudio(s, turn.message, 16000, rec)) : Buffer.alloc(0);
+  const audio = output.kind === 'pcm' ? asBytes(await core.replyAudio(s, turn.message, 16000, rec)) : Buffer.alloc(0);
   await delay(core.latency(s).processingDelayMs);
   (res as import('node:http').ServerResponse).writeHead(200, {
     'content-type': output.kind === 'pcm' ? 'audio/pcm' : 'text/plain;charset=utf-8',

@@ -52,7 +52,7 @@ export async function recognizeUtterance(core: LexCore, req: Req, res: Res, p: V
   }
   const turn = engine.turn(s.dialog, transcript);
   const requestId = randomUUID();
-  const audio = output.kind === 'pcm' ? asBytes(core.replyAudio(s, turn.message, output.rateHz, rec)) : Buffer.alloc(0);
+  const audio = output.kind === 'pcm' ? asBytes(await core.replyAudio(s, turn.message, output.rateHz, rec)) : Buffer.alloc(0);
   await delay(core.latency(s).processingDelayMs);
   (res as ServerResponse).writeHead(200, {
     'content-type': output.kind === 'pcm' ? 'audio/pcm' : 'text/plain;charset=utf-8',

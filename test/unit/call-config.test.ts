@@ -54,6 +54,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: 'abc' })).toThrow(/PORT/);
     expect(() => loadConfig({ LEX_ENDPOINT_URL: 'ftp://x' })).toThrow(/LEX_ENDPOINT_URL/);
     expect(() => loadConfig({ VAD_ENGINE: 'magic' })).toThrow(/VAD_ENGINE/);
+    expect(() => loadConfig({ EMULATOR_VOICE: 'polly' })).toThrow(/EMULATOR_VOICE must be one of flite, synthetic/);
+  });
+
+  it('gives the embedded emulator the intelligible voice unless told otherwise', () => {
+    expect(loadConfig({}).emulatorVoice).toBe('flite');
+    expect(loadConfig({ EMULATOR_VOICE: 'synthetic' }).emulatorVoice).toBe('synthetic');
   });
 
   it('uses the emulator by default only outside production', () => {
