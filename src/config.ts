@@ -15,7 +15,7 @@ export interface Config {
   embeddedEmulator: boolean;
   /** Port of the embedded emulator (`EMULATOR_PORT`, default 0 = any free port). */
   emulatorPort: number;
-  /** Voice of the embedded emulator's prompts (`EMULATOR_VOICE`, default `flite`; `synthetic` for benchmarks). */
+  /** Voice of the embedded emulator's prompts (`EMULATOR_VOICE`: `flite` (default), `flite-rms`, `synthetic`). */
   emulatorVoice: VoiceName;
   logLevel: string;
   /** Maximum concurrent calls; more are refused with 503 before the upgrade (`MAX_CALLS`). */

@@ -54,7 +54,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: 'abc' })).toThrow(/PORT/);
     expect(() => loadConfig({ LEX_ENDPOINT_URL: 'ftp://x' })).toThrow(/LEX_ENDPOINT_URL/);
     expect(() => loadConfig({ VAD_ENGINE: 'magic' })).toThrow(/VAD_ENGINE/);
-    expect(() => loadConfig({ EMULATOR_VOICE: 'polly' })).toThrow(/EMULATOR_VOICE must be one of flite, synthetic/);
+    expect(() => loadConfig({ EMULATOR_VOICE: 'polly' })).toThrow(/EMULATOR_VOICE must be one of flite, flite-rms, synthetic/);
   });
 
   it('gives the embedded emulator the intelligible voice unless told otherwise', () => {

@@ -75,6 +75,17 @@ describe('the flite voice', () => {
     expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer))).toBe(true);
   });
 
+  it('offers Flite\'s rms voice as flite-rms: another voice, the same length rules', async () => {
+    const rms = createVoice('flite-rms', resamplers);
+    expect(rms.name).toBe('flite-rms');
+    const pcm = await rms.synthesize(PROMPT, 8000);
+    expect(pcm).not.toEqual(await new FliteVoice(resamplers).synthesize(PROMPT, 8000));
+    const msPerWord = pcm.length / 8 / speakable(PROMPT).split(/\s+/).length;
+    expect(msPerWord).toBeGreaterThan(200);
+    expect(msPerWord).toBeLessThan(600);
+    expect(levels(pcm, 8000).peakDbfs).toBeLessThan(-1);
+  });
+
   it('says nothing for an empty or blank message, and survives control characters', async () => {
     const voice = new FliteVoice(resamplers);
     expect((await voice.synthesize('', 16000)).length).toBe(0);

@@ -9,8 +9,8 @@ import { runWasiCommand } from './wasi.js';
 /** Flite's built-in voices: `kal` is an 8 kHz diphone voice, `kal16` a 16 kHz one; `slt`, `rms`, `awb` are 16 kHz clustergen voices. */
 export type FliteVoiceId = 'kal' | 'kal16' | 'slt' | 'rms' | 'awb';
 
-/** The Flite voice the emulator speaks with (docs/emulator.md "## Voice" has the measurements). */
-export const DEFAULT_FLITE_VOICE: FliteVoiceId = 'kal16';
+/** The emulator's Flite voices by name (docs/emulator.md "## Voice" has the measurements). */
+export const FLITE_VOICES = { flite: 'kal16', 'flite-rms': 'rms' } as const satisfies Record<string, FliteVoiceId>;
 
 let compiled: Promise<WebAssembly.Module> | undefined;
 
@@ -38,8 +38,8 @@ export interface RenderedSpeech {
 
 /**
  * Runs Flite once on `text` (already speakable) and returns its audio at the voice's
- * own rate. Synchronous: it runs on the calling thread, about 3 ms of CPU per second
- * of speech with `kal16` (docs/emulator.md).
+ * own rate. Synchronous: it runs on the calling thread, about 5 ms of CPU per second
+ * of speech with `kal16` and 19 ms with `rms` (docs/emulator.md "## Voice").
  * @throws Error when Flite exits with an error or writes no audio.
  */
 export function renderFlite(module: WebAssembly.Module, voice: FliteVoiceId, text: string): RenderedSpeech {
@@ -74,12 +74,15 @@ function parseWav(bytes: Uint8Array): RenderedSpeech {
 
 /** Intelligible speech from Flite (CMU), run as WebAssembly in memory. */
 export class FliteVoice implements Voice {
-  readonly name = 'flite';
+  /** Flite's own name of the voice. */
+  readonly voice: FliteVoiceId;
 
   constructor(
     private readonly resamplers: ResamplerFactory,
-    readonly voice: FliteVoiceId = DEFAULT_FLITE_VOICE,
-  ) {}
+    readonly name: keyof typeof FLITE_VOICES = 'flite',
+  ) {
+    this.voice = FLITE_VOICES[name];
+  }
 
   /** Starts compiling the WebAssembly module in the background (idempotent). */
   prepare(): Promise<void> {

@@ -21,7 +21,7 @@ export const DEFAULT_VOICE: VoiceName = 'flite';
 export function createVoice(name: VoiceName, resamplers: ResamplerFactory, opts: { logger?: Logger; cache?: Partial<VoiceCacheLimits> } = {}): CachedVoice {
   if (!isVoiceName(name)) throw new RangeError(`unknown emulator voice "${String(name)}" (one of ${VOICE_NAMES.join(', ')})`);
   if (name === 'synthetic') return new CachedVoice(new SyntheticVoice(), opts.cache);
-  const flite = new FliteVoice(resamplers);
+  const flite = new FliteVoice(resamplers, name);
   flite.prepare().catch((err: unknown) => opts.logger?.warn({ err }, 'emulator voice: flite did not load; the synthetic voice says the prompts'));
   return new CachedVoice(new FallbackVoice(flite, new SyntheticVoice(), opts.logger), opts.cache);
 }
