@@ -24,8 +24,7 @@ export class LexCore {
   readonly engines = new Map<string, DialogEngine>();
   /** Requests held open by a `hang` fault, ended by `close()`. */
   readonly hung = new Set<Res>();
-  /** The fixed-length benchmark replies, per rate. */
-  private readonly fixed = new Map<string, Int16Array>();
+  private readonly speech = new Map<string, Int16Array>();
 
   constructor(
     bots: BotDef[],
@@ -85,13 +84,13 @@ export class LexCore {
   /** Speech-like audio of exactly `fixedReplyMs` (benchmarks). */
   private fixedReply(rateHz: number): Int16Array {
     const key = `fixed:${rateHz}`;
-    let pcm = this.fixed.get(key);
+    let pcm = this.speech.get(key);
     if (!pcm) {
       const n = Math.round((this.fixedReplyMs * rateHz) / 1000);
       const src = synthesize('this is a reply of a fixed length for the benchmark '.repeat(Math.ceil(this.fixedReplyMs / 3000)), rateHz);
       pcm = new Int16Array(n);
       pcm.set(src.subarray(0, n));
-      this.fixed.set(key, pcm);
+      this.speech.set(key, pcm);
     }
     return pcm;
   }

@@ -40,7 +40,7 @@ describe('speakable', () => {
   });
 
   it('leaves what it does not know alone', () => {
-    expect(speakable('on 2026-02-30, 3.5 kg, 1234 items, 25:00, room 101')).toBe('on 2026-02-30, 3.5 kg, 1234 items, 25:00, room 101');
+    expect(speakable('on 2026-02-30, 3.5 kg, 1234 items, 25:00, 10:00:30, room 101')).toBe('on 2026-02-30, 3.5 kg, 1234 items, 25:00, 10:00:30, room 101');
   });
 });
 

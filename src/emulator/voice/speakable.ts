@@ -47,6 +47,6 @@ function dateWords(y: number, mo: number, d: number): string | undefined {
 export function speakable(text: string): string {
   return text
     .replace(/\b(\d{4})-(\d{2})-(\d{2})\b/g, (all, y: string, mo: string, d: string) => dateWords(+y, +mo, +d) ?? all)
-    .replace(/\b([01]?\d|2[0-3]):([0-5]\d)\b/g, (_all, h: string, m: string) => timeWords(+h, +m))
+    .replace(/(?<![\d:])\b([01]?\d|2[0-3]):([0-5]\d)\b(?!:\d)/g, (_all, h: string, m: string) => timeWords(+h, +m))
     .replace(/(?<![\d.,:-])\b\d{1,2}\b(?![.,:-]?\d)/g, (n) => numberWords(+n));
 }
