@@ -40,8 +40,8 @@ interface ChildReport {
 
 const cpuMs = (u: NodeJS.CpuUsage): number => (u.user + u.system) / 1000;
 
-/** Child: load the candidate, synthesize the corpus twice (cold, warm), write PCM files. */
-async function child(id: string, dir: string): Promise<void> {
+/** Child: load the candidate, synthesize the corpus cold, then `reps` warm passes; write PCM files. */
+async function child(id: string, dir: string, reps = 1): Promise<void> {
   const c = CANDIDATES.find((x) => x.id === id)!;
   const rss0 = process.memoryUsage().rss;
   const t0 = performance.now();
@@ -58,7 +58,7 @@ async function child(id: string, dir: string): Promise<void> {
   let maxSynthMs = 0;
   const w0 = performance.now();
   const c0 = process.cpuUsage();
-  for (const item of items) {
+  for (const item of Array.from({ length: reps }, () => items).flat()) {
     const s = performance.now();
     const r = await synth(speakable(item.text));
     maxSynthMs = Math.max(maxSynthMs, performance.now() - s);
@@ -70,10 +70,10 @@ async function child(id: string, dir: string): Promise<void> {
     initMs,
     initCpuMs,
     firstSynthMs,
-    warmCpuMs: cpuMs(process.cpuUsage(c0)),
-    warmWallMs: performance.now() - w0,
+    warmCpuMs: cpuMs(process.cpuUsage(c0)) / reps,
+    warmWallMs: (performance.now() - w0) / reps,
     maxSynthMs,
-    audioSeconds,
+    audioSeconds: audioSeconds / reps,
     rssGrowthMiB: (process.memoryUsage().rss - rss0) / 2 ** 20,
   };
   writeFileSync(join(dir, 'report.json'), JSON.stringify(report));
@@ -204,8 +204,10 @@ function humanControl(resamplers: ResamplerFactory): Record<string, unknown> | u
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { child: { type: 'string' }, dir: { type: 'string' }, only: { type: 'string' }, out: { type: 'string', default: 'bench/results' } } });
-  if (values.child) return child(values.child, values.dir!);
+  const { values } = parseArgs({
+    options: { child: { type: 'string' }, dir: { type: 'string' }, reps: { type: 'string', default: '1' }, only: { type: 'string' }, out: { type: 'string', default: 'bench/results' } },
+  });
+  if (values.child) return child(values.child, values.dir!, Number(values.reps));
   if (!existsSync(join(CANDIDATES_DIR, 'node_modules'))) {
     execFileSync('npm', ['ci', '--prefix', CANDIDATES_DIR, '--no-audit', '--no-fund'], { stdio: 'inherit' });
   }
