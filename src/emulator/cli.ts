@@ -16,7 +16,7 @@ const USAGE = `Usage: npm run emulator -- [options]
   --fault JSON           global fault, e.g. '{"type":"throttle"}' (repeatable, applies once each)
   --heartbeat MS         StartConversation heartbeat interval (default 15000)
   --reply-ms MS          every spoken reply lasts exactly MS (benchmarks; default: follows the text)
-  --voice NAME           flite (intelligible speech, default), flite-rms (clearer at 8 kHz, 4x the CPU)
+  --voice NAME           flite (intelligible speech, default), flite-rms (clearer at 8 kHz, 4-7x the CPU)
                          or synthetic (speech-like, for benchmarks); default from EMULATOR_VOICE`;
 
 async function main(): Promise<void> {

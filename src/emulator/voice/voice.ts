@@ -8,7 +8,7 @@ export const VOICE_NAMES = ['flite', 'flite-rms', 'synthetic'] as const;
 
 /**
  * A voice name: `flite` (Flite's `kal16`, intelligible, the default), `flite-rms` (Flite's
- * `rms`: clearer through the 8 kHz telephone band, four times the CPU) or `synthetic`
+ * `rms`: clearer through the 8 kHz telephone band, four to seven times the CPU) or `synthetic`
  * (speech-like, unintelligible, for benchmarks).
  */
 export type VoiceName = (typeof VOICE_NAMES)[number];
