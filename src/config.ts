@@ -16,6 +16,8 @@ export interface Config {
   embeddedEmulator: boolean;
   /** Port of the embedded emulator (`EMULATOR_PORT`, default 0 = any free port). */
   emulatorPort: number;
+  /** Voice of the embedded emulator's prompts (`EMULATOR_VOICE`: `flite` (default), `flite-rms`, `synthetic`). */
+  emulatorVoice: EmulatorVoice;
   logLevel: string;
   /** Maximum concurrent calls; more are refused with 503 before the upgrade (`MAX_CALLS`). */
   maxCalls: number;
@@ -68,6 +70,15 @@ export function exampleRoute(e: ExampleBot, sessionId: string): CallRoute {
   return e.route === 'v1' ? { api: 'v1', botName: e.botName, botAlias: e.botAlias, userId: sessionId } : { api: e.route, botId: e.botId, botAliasId: e.botAliasId, localeId: e.localeId, sessionId };
 }
 
+/** The embedded emulator's voices (the emulator's `VOICE_NAMES`; a unit test keeps the two lists equal). */
+export const EMULATOR_VOICES = ['flite', 'flite-rms', 'synthetic'] as const;
+/** One of `EMULATOR_VOICES`. */
+export type EmulatorVoice = (typeof EMULATOR_VOICES)[number];
+
+function isEmulatorVoice(v: string): v is EmulatorVoice {
+  return (EMULATOR_VOICES as readonly string[]).includes(v);
+}
+
 type Env = Record<string, string | undefined>;
 
 function int(env: Env, key: string, def: number, min: number, max: number): number {
@@ -115,6 +126,8 @@ export function loadConfig(env: Env = process.env): Config {
   if (!LEVELS.includes(logLevel)) throw new ConnectorError('CONFIG_INVALID', `LOG_LEVEL must be one of ${LEVELS.join(', ')}`);
   const vadEngine = (env.VAD_ENGINE || 'fvad-wasm') as Config['vadEngine'];
   if (!['fvad-wasm', 'node-vad'].includes(vadEngine)) throw new ConnectorError('CONFIG_INVALID', 'VAD_ENGINE must be fvad-wasm or node-vad');
+  const emulatorVoice = env.EMULATOR_VOICE || 'flite';
+  if (!isEmulatorVoice(emulatorVoice)) throw new ConnectorError('CONFIG_INVALID', `EMULATOR_VOICE must be one of ${EMULATOR_VOICES.join(', ')}`);
   const route = (env.EXAMPLE_ROUTE || 'v2') as RouteKind;
   if (!ROUTE_KINDS.includes(route)) throw new ConnectorError('CONFIG_INVALID', `EXAMPLE_ROUTE must be one of ${ROUTE_KINDS.join(', ')}`);
   return {
@@ -126,6 +139,7 @@ export function loadConfig(env: Env = process.env): Config {
     // the Docker image and on Heroku) talks to AWS unless told otherwise.
     embeddedEmulator: bool(env, 'EMBEDDED_EMULATOR', !env.LEX_ENDPOINT_URL && env.NODE_ENV !== 'production'),
     emulatorPort: int(env, 'EMULATOR_PORT', 0, 0, 65535),
+    emulatorVoice,
     logLevel,
     maxCalls: int(env, 'MAX_CALLS', 1000, 1, 100_000),
     maxMessageBytes: int(env, 'MAX_MESSAGE_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),

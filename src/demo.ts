@@ -19,7 +19,7 @@ import { chatDemo } from './chat/chat-demo.js';
 async function main(): Promise<void> {
   const base = loadConfig();
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
-  const emulator = await createEmulator({ host: '127.0.0.1', port: base.emulatorPort, logger });
+  const emulator = await createEmulator({ host: '127.0.0.1', port: base.emulatorPort, voice: base.emulatorVoice, logger });
   const config = { ...base, lexEndpointUrl: base.lexEndpointUrl ?? emulator.url, example: { ...base.example, awsKey: DEMO_KEY.accessKeyId, awsSecret: DEMO_KEY.secretAccessKey } };
   const connector = await createConnector({ config, logger });
   const { port } = await connector.listen();

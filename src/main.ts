@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   let emulator: Emulator | undefined;
   if (config.embeddedEmulator && !config.lexEndpointUrl) {
-    emulator = await createEmulator({ host: '127.0.0.1', port: config.emulatorPort, logger: logger.child({ component: 'emulator' }) });
+    emulator = await createEmulator({ host: '127.0.0.1', port: config.emulatorPort, voice: config.emulatorVoice, logger: logger.child({ component: 'emulator' }) });
     config = {
       ...config,
       lexEndpointUrl: emulator.url,

@@ -256,7 +256,7 @@ class Conversation {
     if (turn) this.emit('TextResponseEvent', { messages: v2Messages(turn) });
     else if (message) this.emit('TextResponseEvent', { messages: [{ contentType: 'PlainText', content: message }] });
     if (!this.audioOut) return;
-    const audio = asBytes(this.core.replyAudio(this.s, message, this.audioOut.rateHz, rec));
+    const audio = asBytes(await this.core.replyAudio(this.s, message, this.audioOut.rateHz, rec));
     if (audio.length === 0) return;
     if (!this.disablePlayback) this.prompt = { interruptible };
     const contentType = this.audioOut.rateHz === 8000 ? 'audio/pcm; sample-rate=8000' : 'audio/pcm';

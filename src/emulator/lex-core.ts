@@ -4,6 +4,8 @@ import type { Fault, FaultRule, Latency } from './faults.js';
 import { takeFault } from './faults.js';
 import type { EmulatedSession, SessionStore } from './session-store.js';
 import { synthesize } from '../audio/speech-synth.js';
+import type { Voice } from './voice/voice.js';
+import { SyntheticVoice } from './voice/synthetic.js';
 import type { ResamplerFactory } from '../audio/resampler.js';
 import { concatInt16 } from '../audio/resampler.js';
 import type { VadFactory } from '../audio/vad.js';
@@ -38,6 +40,8 @@ export class LexCore {
     private readonly fixedReplyMs = 0,
     /** The emulator's clock (epoch ms): SigV4's 5-minute window and `Date` headers use it. */
     private readonly clock: () => number = Date.now,
+    /** Speaks the bot's messages (src/emulator/voice/; it caches). */
+    readonly voice: Voice = new SyntheticVoice(),
   ) {
     for (const b of bots) {
       const e = new DialogEngine(b, today);
@@ -73,8 +77,8 @@ export class LexCore {
     return { transcript: scripted ?? '' };
   }
 
-  /** Reply audio at `rateHz`: scripted override, echo, or synthesized speech of `message`. */
-  replyAudio(s: EmulatedSession, message: string | undefined, rateHz: number, rec?: Recognition): Int16Array {
+  /** Reply audio at `rateHz`: scripted override, echo, or `message` spoken by the voice. */
+  async replyAudio(s: EmulatedSession, message: string | undefined, rateHz: number, rec?: Recognition): Promise<Int16Array> {
     if (s.replyAudio) {
       const pcm = s.replyAudio;
       s.replyAudio = undefined;
@@ -83,15 +87,7 @@ export class LexCore {
     if (rec?.echo) return this.resample(rec.echo.pcm, rec.echo.rateHz, rateHz);
     if (!message) return new Int16Array(0);
     if (this.fixedReplyMs > 0) return this.fixedReply(rateHz);
-    // Prompts repeat across calls: synthesize each (text, rate) once.
-    const key = `${rateHz}:${message}`;
-    let pcm = this.speech.get(key);
-    if (!pcm) {
-      pcm = synthesize(message, rateHz);
-      if (this.speech.size >= 512) this.speech.delete(this.speech.keys().next().value!);
-      this.speech.set(key, pcm);
-    }
-    return pcm;
+    return this.voice.synthesize(message, rateHz);
   }
 
   /** Speech-like audio of exactly `fixedReplyMs` (benchmarks). */

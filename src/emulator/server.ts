@@ -20,6 +20,7 @@ import { control } from './control-api.js';
 import { parseFaultRule, type Fault, type Latency } from './faults.js';
 import { ResamplerFactory } from '../audio/resampler.js';
 import { VadFactory } from '../audio/vad.js';
+import { createVoice, DEFAULT_VOICE, type Voice, type VoiceName } from './voice/index.js';
 
 /** Emulator settings; everything has a default. */
 export interface EmulatorOptions {
@@ -35,6 +36,11 @@ export interface EmulatorOptions {
   conversation?: Partial<ConversationOptions>;
   /** Every spoken reply lasts exactly this many ms (benchmarks); 0: follows the text. */
   replyMs?: number;
+  /**
+   * The voice of the bot's messages: `flite` (intelligible, the default), `flite-rms`,
+   * `synthetic` (speech-like, for benchmarks), or a `Voice` of your own.
+   */
+  voice?: VoiceName | Voice;
   /** "Today" for AMAZON.Date resolution (tests pin it). */
   today?: () => Date;
   /** The emulator's clock, epoch ms (default `Date.now`): SigV4's 5-minute skew window and `Date` headers. */
@@ -72,16 +78,19 @@ export async function createEmulator(opts: EmulatorOptions = {}): Promise<Emulat
   const keys = opts.keys ?? [DEMO_KEY];
   const clock = opts.clock ?? Date.now;
   // The store's clock is the emulator's, control-API offset included.
+  const resamplers = await ResamplerFactory.load();
+  const voice = opts.voice ?? DEFAULT_VOICE;
   const lex: LexCore = new LexCore(
     opts.bots ?? [orderFlowersBot()],
     new SessionStore(() => lex.now()),
-    await ResamplerFactory.load(),
+    resamplers,
     await VadFactory.load(),
     (opts.faults ?? []).map(parseFaultRule),
     { processingDelayMs: 0, chunkDelayMs: 0, ...opts.latency },
     opts.today ?? (() => new Date()),
     opts.replyMs ?? 0,
     clock,
+    typeof voice === 'string' ? createVoice(voice, resamplers, { logger: opts.logger }) : voice,
   );
   const conv: ConversationOptions = { endSilenceMs: 600, heartbeatMs: 15_000, audioChunkBytes: 640, ...opts.conversation };
   const log = opts.logger;

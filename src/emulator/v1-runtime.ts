@@ -94,7 +94,7 @@ export async function postContent(core: LexCore, x: Exchange, op: V1Operation): 
   }
   const turn = engine.turn(s.dialog, transcript);
   recordTurn(s, turn, x.requestId);
-  const audio = output.kind === 'pcm' ? asBytes(core.replyAudio(s, turn.message, 16000, rec)) : Buffer.alloc(0);
+  const audio = output.kind === 'pcm' ? asBytes(await core.replyAudio(s, turn.message, 16000, rec)) : Buffer.alloc(0);
   await writeV1Answer(core, s, x, turn, audio, output.kind === 'text', true);
 }
 

@@ -81,7 +81,7 @@ export async function putSessionV1(core: LexCore, x: Exchange, op: V1Operation):
   if (typeof given === 'string' && given) turn.message = given;
   recordTurn(s, turn, x.requestId);
   if (summaries) s.recentIntents = summaries;
-  const audio = output.kind === 'pcm' ? asBytes(core.replyAudio(s, turn.message, 16000)) : Buffer.alloc(0);
+  const audio = output.kind === 'pcm' ? asBytes(await core.replyAudio(s, turn.message, 16000)) : Buffer.alloc(0);
   await writeV1Answer(core, s, x, turn, audio, output.kind === 'text', false);
 }
 

@@ -77,7 +77,7 @@ export async function recognizeUtterance(core: LexCore, x: Exchange, op: V2Opera
   }
   const turn = engine.turn(s.dialog, transcript);
   recordTurn(s, turn, x.requestId);
-  const audio = output.kind === 'pcm' ? asBytes(core.replyAudio(s, turn.message, output.rateHz, rec)) : Buffer.alloc(0);
+  const audio = output.kind === 'pcm' ? asBytes(await core.replyAudio(s, turn.message, output.rateHz, rec)) : Buffer.alloc(0);
   await writeV2Answer(core, s, x, v2Headers(turn, op.sessionId, x.requestId, requestAttributes, inputMode), audio, output.kind === 'text');
 }
 

@@ -68,7 +68,7 @@ export async function putSessionV2(core: LexCore, x: Exchange, op: V2Operation):
     'x-amz-lex-session-state': gzb64json(v2SessionState(turn, x.requestId)),
   };
   if (requestAttributes) headers['x-amz-lex-request-attributes'] = gzb64json(requestAttributes);
-  const audio = output.kind === 'pcm' ? asBytes(core.replyAudio(s, turn.message, output.rateHz)) : Buffer.alloc(0);
+  const audio = output.kind === 'pcm' ? asBytes(await core.replyAudio(s, turn.message, output.rateHz)) : Buffer.alloc(0);
   await writeV2Answer(core, s, x, headers, audio, output.kind === 'text');
 }
 
