@@ -9,10 +9,11 @@ import { createLexClientFactory, type LexClientFactory } from './bots/lex-client
 import { CloseCodes } from './call/close-codes.js';
 import { createChatChannel } from './chat/chat-channel.js';
 import type { CallEventSinkFactory } from './call/call-events.js';
+import { liveView } from './call/live-view.js';
 import type { Config } from './config.js';
 import { Metrics } from './metrics.js';
 import type { CallConnection } from './server/call-connection.js';
-import type { ConnectorContext } from './server/context.js';
+import type { ConnectorContext, EmbeddedEmulator } from './server/context.js';
 import { createHttpHandler } from './server/http-routes.js';
 import { listen } from './server/listen.js';
 import { type CallRegistry, createUpgradeHandler } from './server/upgrade.js';
@@ -26,6 +27,8 @@ export interface ConnectorDeps {
   metrics?: Metrics;
   /** Sinks of every call's conversation events, besides the configured ones. */
   eventSinks?: CallEventSinkFactory[];
+  /** The Lex emulator of this process, when it is the Lex back-end (main.ts, demo.ts). */
+  emulator?: EmbeddedEmulator;
 }
 
 /** A connector instance: an HTTP server with the WebSocket routes. */
@@ -51,7 +54,9 @@ export async function createConnector(deps: ConnectorDeps): Promise<Connector> {
     vad: await VadFactory.load(config.vadEngine),
     resamplers: await ResamplerFactory.load(config.resamplerQuality),
     lex: deps.lex ?? createLexClientFactory({ endpointUrl: config.lexEndpointUrl, timeoutMs: config.lexTimeoutMs, maxAttempts: config.lexMaxAttempts }),
-    eventSinks: deps.eventSinks ?? [],
+    // The live view (browser clients) first; it makes no sink for telephony calls.
+    eventSinks: [liveView, ...(deps.eventSinks ?? [])],
+    emulator: deps.emulator,
   };
   let drained: (() => void) | undefined;
   const registry: CallRegistry = {

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { parseCallConfig, type CallConfig } from '../call/call-config.js';
 import { CloseCodes, closeReason, type CloseSpec, reasonOfCode } from '../call/close-codes.js';
-import type { CallRoute } from '../call/routes.js';
+import { lexSessionId, type CallRoute } from '../call/routes.js';
 import { type CallEventSink, fanOut, NO_EVENTS } from '../call/call-events.js';
 import { asConnectorError, ConnectorError } from '../errors.js';
 import { createBot } from '../bots/bot-factory.js';
@@ -84,7 +84,9 @@ export class CallConnection {
     } else {
       this.platform = PLATFORMS.find((p) => p.claims(msg));
       if (!this.platform) throw new ConnectorError('MESSAGE_MALFORMED', undefined, { detail: `expected ${PLATFORMS.map((p) => p.opening).join(' or ')}` });
-      configured = this.platform.configure(msg, this.ws, { maxBufferedBytes: this.ctx.config.maxBufferedBytes, onClose: () => this.endSession() });
+      const { emulator } = this.ctx;
+      const script = emulator && ((t: string[]) => emulator.script(lexSessionId(this.route), t));
+      configured = this.platform.configure(msg, this.ws, { maxBufferedBytes: this.ctx.config.maxBufferedBytes, onClose: () => this.endSession(), scriptRecognition: script });
     }
     if ('awaiting' in configured) {
       this.awaiting = configured.awaiting;

@@ -53,6 +53,11 @@ export interface TransportOptions {
   maxBufferedBytes: number;
   /** Runs once when the transport closes the socket (Twilio `stop`, a slow reader): the call is over for its session. */
   onClose?(): void;
+  /**
+   * Queues transcripts that the embedded Lex emulator "recognises" in this call's next
+   * utterances (docs/browser.md). Present only when the embedded emulator is the Lex back-end.
+   */
+  scriptRecognition?(transcripts: string[]): void;
 }
 
 /** The outcome of reading an opening message: a configured call, or a platform that needs another message. */
