@@ -71,7 +71,7 @@ export async function createConnector(deps: ConnectorDeps): Promise<Connector> {
   const nccoPath = fileURLToPath(new URL('../example_ncco.json', import.meta.url));
   // Chat routes (/chat/…): src/chat/chat-channel.ts, one line of the HTTP route table.
   const chat = createChatChannel({ config, logger, metrics, clock: ctx.clock });
-  const server = http.createServer(createHttpHandler({ config, metrics, logger, state: registry, chat }, nccoPath));
+  const server = http.createServer(createHttpHandler({ config, metrics, logger, state: registry, chat, emulator: deps.emulator }, nccoPath));
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes, perMessageDeflate: false });
   server.on('upgrade', createUpgradeHandler(ctx, wss, registry));
   server.on('clientError', (_err, socket) => socket.destroy());

@@ -4,6 +4,7 @@ import { loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { createEmulator, type Emulator } from './emulator/server.js';
 import { DEMO_KEY } from './emulator/sigv4.js';
+import { embeddedBackEnd } from './emulator/embedded.js';
 import { handleProcessFaults } from './process-faults.js';
 
 /** Process entry: config, optional embedded emulator, server, signals, drain. */
@@ -26,11 +27,11 @@ async function main(): Promise<void> {
     };
     logger.info({ emulator: emulator.url, aws_key: DEMO_KEY.accessKeyId }, 'embedded Lex emulator is the Lex back-end (set LEX_ENDPOINT_URL or EMBEDDED_EMULATOR=false for AWS)');
   }
-  const connector = await createConnector({ config, logger });
+  const connector = await createConnector({ config, logger, emulator: emulator && embeddedBackEnd(emulator) });
   const { port } = await connector.listen();
   // From here on a fault in one call must not end the others (before it, a failure exits 1).
   handleProcessFaults(process, logger, connector.metrics);
-  logger.info({ port, lex: config.lexEndpointUrl ?? 'AWS regional endpoints' }, 'lex connector listening');
+  logger.info({ port, lex: config.lexEndpointUrl ?? 'AWS regional endpoints', phone: config.phonePage ? `http://localhost:${port}/phone` : undefined }, 'lex connector listening');
 
   let stopping = false;
   const stop = (signal: string): void => {

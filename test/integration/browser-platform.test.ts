@@ -54,7 +54,7 @@ describe('browser platform with the embedded emulator', () => {
     phone.sendRaw(JSON.stringify({ event: 'script', transcripts: [] }));
     phone.sendRaw(JSON.stringify({ event: 'script', transcripts: ['I want roses'] }));
     await until(() => events(phone).some((e) => e.type === 'script.accepted'));
-    expect(events(phone).filter((e) => e.type.toString().startsWith('script'))).toEqual([
+    expect(events(phone).filter((e) => String(e.type).startsWith('script'))).toEqual([
       { type: 'script.refused', reason: 'transcripts must be an array of 1 to 10 strings' },
       { type: 'script.accepted', transcripts: 1 },
     ]);

@@ -1,0 +1,88 @@
+/**
+ * The conversation log (an ARIA live region): what the caller said, what the bot understood
+ * and answered, and notes about the call. Every text goes in through `textContent`, never as
+ * markup: transcripts and bot messages are not trusted.
+ */
+
+const log = () => document.getElementById('log');
+
+function entry(kind, who, text, meta) {
+  const li = document.createElement('li');
+  li.className = kind;
+  if (who) {
+    const w = document.createElement('span');
+    w.className = 'who';
+    w.textContent = `${who}:`;
+    li.append(w);
+  }
+  li.append(document.createTextNode(text));
+  if (meta) {
+    const m = document.createElement('span');
+    m.className = 'meta';
+    m.textContent = meta;
+    li.append(m);
+  }
+  log().append(li);
+  li.scrollIntoView({ block: 'nearest' });
+  return li;
+}
+
+/** What the caller said or typed. */
+export const you = (text, meta) => entry('you', 'You', text, meta);
+/** What the bot answered, with what it understood in `meta`. */
+export const bot = (text, meta) => entry('bot', 'Bot', text, meta);
+/** A note about the call (connected, barge-in, ended). */
+export const note = (text) => entry('note', '', text);
+
+export function clearLog() {
+  log().replaceChildren();
+}
+
+/** Slots as "FlowerType=roses, PickupDate=2026-11-23" (values may be strings, lists or null). */
+export function slotsText(slots) {
+  if (!slots || typeof slots !== 'object') return '';
+  const filled = Object.entries(slots).filter(([, v]) => v !== null && v !== undefined && v !== '');
+  return filled.map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('|') : typeof v === 'object' ? JSON.stringify(v) : v}`).join(', ');
+}
+
+const KNOWN_TURN_FIELDS = new Set(['input', 'transcript', 'intentName', 'dialogState', 'latencyMs', 'outcome', 'endsCall', 'slots']);
+
+/** The meta line of a spoken turn: intent, dialog state, slots, latency, outcome and any field a newer connector adds. */
+export function turnMeta(turn) {
+  const parts = [];
+  if (turn.intentName) parts.push(`intent ${turn.intentName}`);
+  if (turn.dialogState) parts.push(turn.dialogState);
+  const slots = slotsText(turn.slots);
+  if (slots) parts.push(slots);
+  if (typeof turn.latencyMs === 'number') parts.push(`turn latency ${Math.round(turn.latencyMs)} ms`);
+  if (turn.outcome && turn.outcome !== 'played') parts.push(turn.outcome);
+  if (turn.endsCall) parts.push('ends the call');
+  for (const [k, v] of Object.entries(turn)) if (!KNOWN_TURN_FIELDS.has(k) && v !== undefined) parts.push(`${k} ${typeof v === 'object' ? JSON.stringify(v) : v}`);
+  return parts.join(' · ');
+}
+
+/** Renders one live event of the connector (call/call-events.ts); types it does not know are shown as they are. */
+export function showEvent(e) {
+  switch (e.type) {
+    case 'call.started':
+      return note(`Connected: ${e.platform}, route ${e.route}, ${e.rateHz} Hz.`);
+    case 'turn': {
+      const t = e.turn ?? {};
+      if (t.input === 'speech') you(t.transcript ? `“${t.transcript}”` : '(speech the bot did not understand)');
+      else if (t.input === 'dtmf') you(t.transcript ? `keys ${t.transcript}` : '(keys)');
+      return bot(t.outcome === 'failed' ? 'no answer: the Lex request failed' : turnMeta(t) || 'answered');
+    }
+    case 'dtmf':
+      return note(`Keys sent: ${e.digits}`);
+    case 'script.accepted':
+      return note(`The emulator will take your next ${e.transcripts === 1 ? 'utterance' : `${e.transcripts} utterances`} as queued.`);
+    case 'script.refused':
+      return note(`Not queued: ${e.reason}.`);
+    case 'call.ended':
+      return note(`Call ended: ${e.closeCode} ${e.reason}.`);
+    default: {
+      const { type, callId: _callId, seq: _seq, ...rest } = e;
+      return note(`${type}: ${JSON.stringify(rest)}`);
+    }
+  }
+}
