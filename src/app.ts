@@ -6,6 +6,7 @@ import { type Clock, systemClock } from './audio/clock.js';
 import { ResamplerFactory } from './audio/resampler.js';
 import { VadFactory } from './audio/vad.js';
 import { createLexClientFactory, type LexClientFactory } from './bots/lex-clients.js';
+import { sdkLogger } from './bots/sdk-logger.js';
 import { CloseCodes } from './call/close-codes.js';
 import { createChatChannel } from './chat/chat-channel.js';
 import type { CallEventSinkFactory } from './call/call-events.js';
@@ -53,7 +54,7 @@ export async function createConnector(deps: ConnectorDeps): Promise<Connector> {
     metrics,
     vad: await VadFactory.load(config.vadEngine),
     resamplers: await ResamplerFactory.load(config.resamplerQuality),
-    lex: deps.lex ?? createLexClientFactory({ endpointUrl: config.lexEndpointUrl, timeoutMs: config.lexTimeoutMs, maxAttempts: config.lexMaxAttempts }),
+    lex: deps.lex ?? createLexClientFactory({ endpointUrl: config.lexEndpointUrl, timeoutMs: config.lexTimeoutMs, maxAttempts: config.lexMaxAttempts, logger: sdkLogger(logger) }),
     // The live view (browser clients) first; it makes no sink for telephony calls.
     eventSinks: [liveView, ...(deps.eventSinks ?? [])],
     emulator: deps.emulator,

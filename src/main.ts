@@ -6,6 +6,7 @@ import { createEmulator, type Emulator } from './emulator/server.js';
 import { DEMO_KEY } from './emulator/sigv4.js';
 import { embeddedBackEnd } from './emulator/embedded.js';
 import { handleProcessFaults } from './process-faults.js';
+import { takeOverSdkNodeWarning } from './node-version.js';
 
 /** Process entry: config, optional embedded emulator, server, signals, drain. */
 async function main(): Promise<void> {
@@ -17,6 +18,8 @@ async function main(): Promise<void> {
     process.exit(78); // EX_CONFIG
   }
   const logger = createLogger(config.logLevel);
+  const nodeNotice = takeOverSdkNodeWarning();
+  if (nodeNotice) logger.warn({ node: process.version }, nodeNotice);
   let emulator: Emulator | undefined;
   if (config.embeddedEmulator && !config.lexEndpointUrl) {
     emulator = await createEmulator({ host: '127.0.0.1', port: config.emulatorPort, voice: config.emulatorVoice, logger: logger.child({ component: 'emulator' }) });
