@@ -83,7 +83,7 @@ export class CallConnection {
       configured = this.awaiting(msg);
     } else {
       this.platform = PLATFORMS.find((p) => p.claims(msg));
-      if (!this.platform) throw new ConnectorError('MESSAGE_MALFORMED', undefined, { detail: `expected ${PLATFORMS.map((p) => p.opening).join(' or ')}` });
+      if (!this.platform) throw new ConnectorError('MESSAGE_MALFORMED', undefined, { detail: `expected ${[...new Set(PLATFORMS.map((p) => p.opening))].join(' or ')}` });
       const { emulator } = this.ctx;
       const script = emulator && ((t: string[]) => emulator.script(lexSessionId(this.route), t));
       configured = this.platform.configure(msg, this.ws, { maxBufferedBytes: this.ctx.config.maxBufferedBytes, onClose: () => this.endSession(), scriptRecognition: script });

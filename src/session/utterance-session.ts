@@ -155,7 +155,11 @@ export class UtteranceSession extends BaseSession {
       this.deps.log.debug({ transcript: reply.transcript, message: reply.message, dialogState: reply.dialogState, intent: reply.intentName }, 'lex reply');
       outcome = await this.play(request, turn, reply);
       if (this.request === request) this.request = undefined;
-      if (turn.endsCall && outcome === 'played' && !this.closed) this.end(CloseCodes.NORMAL);
+      if (turn.endsCall && outcome === 'played' && !this.closed) {
+        // Recorded before the close, so a live view (browser) still gets the last turn.
+        this.turnEnded(turn, outcome);
+        this.end(CloseCodes.NORMAL);
+      }
     } catch (err) {
       // A superseded turn (barge-in) must not touch the playback of the turn that replaced it.
       if (this.request !== request) return;

@@ -48,6 +48,19 @@ describe('browser platform with the embedded emulator', () => {
     await phone.closed;
   });
 
+  it.each(['v1', 'v2', 'conversation'] as const)('%s: the turn that ends the call reaches the page before the socket closes (regression: it was recorded after the close)', async (route) => {
+    const lines = ['I would like to order some flowers', 'roses', 'tomorrow', '10 am', 'yes'];
+    const phone = await browserCall(stack, ROUTES[route](`browser-last-${route}`), { script: lines, hangup_on_close: true });
+    for (const line of lines) {
+      phone.sendAudio(utterance(line, 16000));
+      await phone.nextReply();
+    }
+    expect(await phone.closed).toEqual({ code: 1000, reason: 'dialog ended' });
+    const turns = events(phone).filter((e) => e.type === 'turn');
+    expect(turns.map((t) => (t.turn as { transcript?: string }).transcript)).toEqual(lines);
+    expect(turns.at(-1)).toMatchObject({ turn: { intentName: 'OrderFlowers', dialogState: route === 'v1' ? 'Fulfilled' : 'Close', outcome: 'played', endsCall: true } });
+  });
+
   it('a script message during the call queues the next utterance; a bad one is refused and the call goes on', async () => {
     const session = 'browser-script-later';
     const phone = await browserCall(stack, ROUTES.v2(session));

@@ -15,7 +15,8 @@ const RATES = [8000, 16000, 24000];
  */
 export const browser: PlatformAdapter = {
   name: 'browser',
-  opening: 'websocket:connected with "events": true',
+  // Named as Vonage's, so the 4000 reason lists each opening message once.
+  opening: 'websocket:connected',
   claims: isBrowserOpening,
   configure(first, socket, opts) {
     const msg = parseVonageMessage(first);
