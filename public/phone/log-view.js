@@ -22,8 +22,10 @@ function entry(kind, who, text, meta) {
     m.textContent = meta;
     li.append(m);
   }
-  log().append(li);
-  li.scrollIntoView({ block: 'nearest' });
+  const list = log();
+  list.append(li);
+  // Scroll the log itself, never the page: the controls stay where they are.
+  list.scrollTop = list.scrollHeight;
   return li;
 }
 

@@ -182,7 +182,6 @@ describe.skipIf(!CHROMIUM)('the browser client (/phone) in Chromium', () => {
       expect(log).toContain('Barge-in: the bot stopped talking.');
       expect(log).toMatch(/Call ended: 1000/);
       expect(errors).toEqual([]);
-      if (route === 'v2' && process.env.PHONE_SCREENSHOT) await page.screenshot({ path: process.env.PHONE_SCREENSHOT, fullPage: true });
       await page.context().close();
     },
     120_000,
