@@ -131,7 +131,8 @@ describe.skipIf(!CHROMIUM)('the browser client (/phone) in Chromium', () => {
   // `raw`: the microphone without the browser's echo cancellation, noise suppression and gain
   // control, so the level arrives as spoken; with them (the page's default) Chrome's automatic
   // gain control raises this quiet voice by about 5 dB.
-  it.each([
+  // The calls run at the same time, each page with its own fake microphone, as three callers would.
+  it.concurrent.each([
     ['v2', 16000, true],
     ['conversation', 16000, false],
     ['v1', 8000, true],
@@ -187,7 +188,7 @@ describe.skipIf(!CHROMIUM)('the browser client (/phone) in Chromium', () => {
     120_000,
   );
 
-  it('the chat tab completes the OrderFlowers dialog through the chat API', async () => {
+  it.concurrent('the chat tab completes the OrderFlowers dialog through the chat API', async () => {
     const { page, errors } = await openPage();
     await page.fill('#sessionId', `web-chat-${Date.now()}`);
     await page.click('#tab-chat');

@@ -44,6 +44,9 @@ describe('browser platform with the embedded emulator', () => {
     expect(evs[2].callId).toBe(evs[1].callId);
     expect(typeof (evs[2].turn as { latencyMs?: unknown }).latencyMs).toBe('number');
     expect(stack.emu.session(session).recordings.at(-1)?.transcript).toBe('I would like to order some flowers');
+    // Events never carry the call's credentials.
+    expect(JSON.stringify(evs)).not.toContain(demoHeaders().aws_secret as string);
+    expect(JSON.stringify(evs)).not.toContain(demoHeaders().aws_key as string);
     phone.hangUp();
     await phone.closed;
   });
