@@ -85,7 +85,7 @@ export class Segmenter {
     if (!this.active) {
       this.pending.push(frame);
       if (this.silentFrames * FRAME_MS >= this.opts.silenceMs) {
-        this.reset(); // too short: a click or a breath
+        this.discard(); // too short: a click or a breath
         return undefined;
       }
       if (speechMs >= this.opts.minSpeechMs) {
@@ -101,6 +101,18 @@ export class Segmenter {
       return { type: 'end', reason, speechMs };
     }
     return { type: 'audio', frame };
+  }
+
+  /**
+   * Drops a candidate too short to be speech. Its last frames are the audio just before
+   * whatever comes next, so they become the pre-roll: the next onset keeps its history.
+   */
+  private discard(): void {
+    const frames = this.pending ?? [];
+    this.pending = undefined;
+    this.active = false;
+    this.preRoll.length = 0;
+    this.preRoll.push(...frames.slice(Math.max(0, frames.length - this.preRollFrames)));
   }
 
   /** Forgets any partial utterance (e.g. when the call stops listening). */

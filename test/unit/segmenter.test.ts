@@ -54,3 +54,13 @@ describe('Segmenter', () => {
     expect(events).toEqual(['start', 'end:180']);
   });
 });
+
+describe('Segmenter pre-roll after a discarded click', () => {
+  it('keeps the frames before the next onset when a too-short candidate is dropped', () => {
+    // A 1-frame click, 5 silent frames (100 ms: the click is dropped), 1 more silent, then speech.
+    const { events, sent } = run('0100000' + '0' + '1111' + '00000' + '0');
+    expect(events[0]).toMatchObject({ type: 'start' });
+    // Onset at frame 8: the 40 ms pre-roll is frames 6 and 7, although the click was dropped at frame 6.
+    expect(sent.slice(0, 3)).toEqual([6, 7, 8]);
+  });
+});
