@@ -2,6 +2,7 @@ import type { BotReply, UtteranceBot, UtteranceUpload } from '../bots/bot.js';
 import { fromLexError, isPermanent } from '../bots/errors.js';
 import type { ConnectorError } from '../errors.js';
 import { Segmenter, type SegmentEvent } from '../audio/segmenter.js';
+import { voiceGateFor } from '../audio/vad/voice-gate.js';
 import type { Resampler } from '../audio/resampler.js';
 import type { VadScorer } from '../audio/vad.js';
 import { asBytes, frameSamples } from '../audio/pcm.js';
@@ -63,7 +64,7 @@ export class UtteranceSession implements CallHandlers {
     this.inResampler = deps.resamplers.create(transport.rateHz, this.lexRateHz);
     this.lexFrames = transport.rateHz === this.lexRateHz ? undefined : new FrameAssembler(frameSamples(this.lexRateHz) * 2);
     this.vad = deps.vad.create(call.sensitivity, this.lexRateHz);
-    this.segmenter = new Segmenter({ silenceMs: call.silenceMs, minSpeechMs: call.clipMinMs, maxUtteranceMs: call.clipMaxMs, preRollMs: 300 });
+    this.segmenter = new Segmenter({ silenceMs: call.silenceMs, minSpeechMs: call.clipMinMs, maxUtteranceMs: call.clipMaxMs, preRollMs: 300, gate: voiceGateFor(call.sensitivity) });
     this.playback = sessionPlayback(transport, deps);
     this.dtmf = new DtmfCollector(deps.clock, deps.dtmfTimeoutMs, (digits) => this.sendDigits(digits));
   }
