@@ -96,6 +96,12 @@ describe.each([8000, 16000])('utterance detection in noise at %i Hz (sample posi
     expect(segment(toPcm16(x), rateHz, 0)).toEqual([]);
   });
 
+  it('sensitivity 0 hears a caller only 8 dB over babble; sensitivity 3 takes most of it for background', () => {
+    const { pcm, turns } = noisyCall(TEXTS, rateHz, 'babble', 8);
+    expect(segment(pcm, rateHz, 0)).toHaveLength(turns.length);
+    expect(segment(pcm, rateHz, 3).length).toBeLessThan(turns.length);
+  });
+
   it('a caller over babble 20 dB down is heard; the same babble without the caller is not', () => {
     const { pcm } = noisyCall(['hello I need help with my order'], rateHz, 'babble', 20);
     expect(segment(pcm, rateHz)).toHaveLength(1);
