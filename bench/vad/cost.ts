@@ -58,7 +58,8 @@ export async function cpuPerFrame(subject: CostSubject, rateHz: number, n: numbe
  */
 export function instructionsPerFrame(subject: CostSubject, rateHz: number, n: number): number | undefined {
   const run = (frames: number): number | undefined => {
-    const r = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--import', 'tsx', fileURLToPath(import.meta.url), subject, String(rateHz), String(frames)], { encoding: 'utf8' });
+    // --single-threaded: no concurrent JIT or GC threads, so two runs differ only by the frames.
+    const r = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded', '--import', 'tsx', fileURLToPath(import.meta.url), subject, String(rateHz), String(frames)], { encoding: 'utf8' });
     const m = /Collected : (\d+)/.exec(r.stderr ?? '');
     return m ? Number(m[1]) : undefined;
   };

@@ -109,9 +109,12 @@ async function runCandidate(c: Candidate, calls: CorpusCall[], noise: NoiseClip[
   }
   const cpu = process.cpuUsage(cpu0);
   const cpuMs = (cpu.user + cpu.system) / 1000;
-  const group = (key: (call: CorpusCall) => string) => {
+  const group = (key: (call: CorpusCall) => string | undefined) => {
     const m = new Map<string, Scored[]>();
-    for (const { call, s } of perCall) m.set(key(call), [...(m.get(key(call)) ?? []), s]);
+    for (const { call, s } of perCall) {
+      const k = key(call);
+      if (k !== undefined) m.set(k, [...(m.get(k) ?? []), s]);
+    }
     return Object.fromEntries([...m].map(([k, v]) => [k, figures(sum(v))]));
   };
   const firstTurns = sum(perCall.map(({ call, s }) => ({ ...s, preRollMs: s.preRollMs.slice(0, 1), endLagMs: [], turns: 1, missed: Number.isNaN(s.preRollMs[0]) ? 1 : 0, split: 0, merged: 0, falseStarts: 0, maxCuts: 0, endCut: 0 })));
@@ -120,6 +123,8 @@ async function runCandidate(c: Candidate, calls: CorpusCall[], noise: NoiseClip[
     engine: c.engine,
     gate: c.gate,
     bySnr: group((call) => `${call.snrDb} dB`),
+    // The subset the heavy candidates run on, for a like-for-like comparison.
+    bySnrCallers01: group((call) => (/-c[01]$/.test(call.id) ? `${call.snrDb} dB` : undefined)),
     byNoiseSnr: group((call) => `${call.noise} ${call.snrDb} dB`),
     byRate: group((call) => `${call.rateHz} Hz`),
     firstTurnsClipped: firstTurns.preRollMs.filter((p) => !(p >= 200)).length,
