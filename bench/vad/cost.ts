@@ -53,12 +53,14 @@ export async function cpuPerFrame(subject: CostSubject, rateHz: number, n: numbe
 
 /**
  * Instructions per frame under callgrind (not skewed by other load on the machine): two
- * runs with `n` and `2n` frames; the difference divided by `n` leaves out start-up.
+ * runs with `n` and `2n` frames; the difference divided by `n` leaves out start-up. When V8
+ * re-tiers hot code in one run and not the other, the figure is off by tens of percent.
  * Returns undefined when valgrind is not installed.
  */
 export function instructionsPerFrame(subject: CostSubject, rateHz: number, n: number): number | undefined {
   const run = (frames: number): number | undefined => {
-    // --single-threaded: no concurrent JIT or GC threads, so two runs differ only by the frames.
+    // --single-threaded: no concurrent JIT or GC threads. Repeats of one measurement agree within
+    // ~1 %, but JIT tiering still moves the difference between subjects (docs/audio.md).
     const r = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded', '--import', 'tsx', fileURLToPath(import.meta.url), subject, String(rateHz), String(frames)], { encoding: 'utf8' });
     const m = /Collected : (\d+)/.exec(r.stderr ?? '');
     return m ? Number(m[1]) : undefined;
