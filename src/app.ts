@@ -16,6 +16,7 @@ import { parseRoute } from './server/routes.js';
 import { candidateUrls, validTwilioSignature } from './transports/twilio/signature.js';
 import type { ConnectorContext } from './server/context.js';
 import { CloseCodes } from './session/close-codes.js';
+import { createChatChannel } from './chat/chat-channel.js';
 
 /** What `createConnector` needs; clock, Lex factory and metrics can be replaced in tests. */
 export interface ConnectorDeps {
@@ -61,7 +62,10 @@ export async function createConnector(deps: ConnectorDeps): Promise<Connector> {
   const calls = new Set<CallConnection>();
   const state = { draining: false, activeCalls: () => calls.size };
   const nccoPath = fileURLToPath(new URL('../example_ncco.json', import.meta.url));
-  const server = http.createServer(createHttpHandler(config, metrics, state, nccoPath));
+  const httpHandler = createHttpHandler(config, metrics, state, nccoPath);
+  // Chat routes (/chat/…): src/chat/chat-channel.ts; everything else as before.
+  const chat = createChatChannel({ config, logger, metrics, clock: ctx.clock });
+  const server = http.createServer((req, res) => chat.handle(req, res) || httpHandler(req, res));
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes, perMessageDeflate: false });
   let drained: (() => void) | undefined;
 
@@ -103,6 +107,7 @@ export async function createConnector(deps: ConnectorDeps): Promise<Connector> {
   server.on('clientError', (_err, socket) => socket.destroy());
 
   const closeAll = async (): Promise<void> => {
+    chat.close();
     for (const c of calls) c.close(CloseCodes.GOING_AWAY);
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
@@ -124,6 +129,7 @@ export async function createConnector(deps: ConnectorDeps): Promise<Connector> {
     drain: async () => {
       state.draining = true;
       logger.info({ activeCalls: calls.size, drainTimeoutMs: config.drainTimeoutMs }, 'draining');
+      const chatDrained = chat.drain();
       if (calls.size > 0) {
         await new Promise<void>((resolve) => {
           const deadline = ctx.clock.setTimer(resolve, config.drainTimeoutMs);
@@ -133,6 +139,13 @@ export async function createConnector(deps: ConnectorDeps): Promise<Connector> {
           };
         });
       }
+      await new Promise<void>((resolve) => {
+        const deadline = ctx.clock.setTimer(resolve, config.drainTimeoutMs);
+        void chatDrained.then(() => {
+          ctx.clock.clearTimer(deadline);
+          resolve();
+        });
+      });
       await closeAll();
     },
     close: closeAll,

@@ -1,4 +1,5 @@
 import { ConnectorError } from './errors.js';
+import { loadChatConfig, type ChatConfig } from './chat/chat-config.js';
 
 /** Server configuration, from the environment (docs/configuration.md lists every key). */
 export interface Config {
@@ -45,6 +46,8 @@ export interface Config {
   resamplerQuality: number;
   /** Example bot used by `/answer` and `/twiml` (`EXAMPLE_*`). */
   example: { botName: string; botAlias: string; botId: string; botAliasId: string; localeId: string; awsKey?: string; awsSecret?: string; route: 'v1' | 'v2' | 'conversation' };
+  /** Chat channel: Twilio Conversations tenants and the generic chat API (`src/chat/chat-config.ts`). */
+  chat: ChatConfig;
 }
 
 type Env = Record<string, string | undefined>;
@@ -123,5 +126,6 @@ export function loadConfig(env: Env = process.env): Config {
       awsSecret: env.EXAMPLE_AWS_SECRET || undefined,
       route,
     },
+    chat: loadChatConfig(env),
   };
 }

@@ -7,11 +7,13 @@ import { DEMO_KEY } from './emulator/sigv4.js';
 import { VonagePhone } from './phones/vonage-phone.js';
 import { synthesize } from './audio/speech-synth.js';
 import { bytesToMs } from './audio/pcm.js';
+import { chatDemo } from './chat/chat-demo.js';
 
 /**
  * `npm run demo`: the connector with the Lex emulator in-process, one simulated Vonage call
  * through the real WebSocket path (the OrderFlowers dialog with scripted transcripts),
  * printed turn by turn with measured turn latency; then it keeps serving.
+ * `npm run demo -- --chat` runs the chat demo instead (src/chat/chat-demo.ts).
  */
 async function main(): Promise<void> {
   const base = loadConfig();
@@ -62,7 +64,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
-main().catch((err: Error) => {
+(process.argv.includes('--chat') ? chatDemo() : main()).catch((err: Error) => {
   console.error(`demo failed: ${err.message}`);
   process.exit(1);
 });

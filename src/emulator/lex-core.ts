@@ -22,6 +22,8 @@ export class LexCore {
   readonly engines = new Map<string, DialogEngine>();
   /** Requests held open by a `hang` fault, ended by `close()`. */
   readonly hung = new Set<Res>();
+  /** Shift of the emulator's clock from `clock` (ms), set through the control API to test clock skew. */
+  clockOffsetMs = 0;
   private readonly speech = new Map<string, Int16Array>();
 
   constructor(
@@ -34,6 +36,8 @@ export class LexCore {
     today: () => Date,
     /** When > 0, every spoken reply lasts exactly this long (benchmarks). */
     private readonly fixedReplyMs = 0,
+    /** The emulator's clock (epoch ms): SigV4's 5-minute window and `Date` headers use it. */
+    private readonly clock: () => number = Date.now,
   ) {
     for (const b of bots) {
       const e = new DialogEngine(b, today);
@@ -45,6 +49,11 @@ export class LexCore {
   /** The dialog engine for a V1 bot name or a V2 bot id. */
   engine(api: 'v1' | 'v2', bot: string): DialogEngine | undefined {
     return this.engines.get(`${api}:${bot}`);
+  }
+
+  /** The emulator's time, epoch ms. */
+  now(): number {
+    return this.clock() + this.clockOffsetMs;
   }
 
   /** Session-specific latency falling back to the global setting. */

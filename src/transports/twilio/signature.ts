@@ -1,17 +1,13 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+// The webhooks module alone (about 10 ms to import), not the whole `twilio` package.
+import { getExpectedTwilioSignature, validateRequest } from 'twilio/lib/webhooks/webhooks.js';
 
 /**
- * Twilio's request signature (protocols.md §2.6, twilio-node `validateRequest`):
- * base64(HMAC-SHA1(authToken, url + each sorted param name + value)).
+ * Twilio's request signature (protocols.md §2.6, protocols-chat-handoff.md §1.7), computed by
+ * the official `twilio` library: base64(HMAC-SHA1(authToken, url + each sorted param name + value)).
  */
 export function twilioSignature(authToken: string, url: string, params: Record<string, string | string[]> = {}): string {
-  let data = url;
-  for (const name of Object.keys(params).sort()) {
-    const v = params[name];
-    for (const value of Array.isArray(v) ? [...new Set(v)].sort() : [v]) data += name + value;
-  }
-  return createHmac('sha1', authToken).update(Buffer.from(data, 'utf8')).digest('base64');
+  return getExpectedTwilioSignature(authToken, url, params);
 }
 
 function withAndWithoutDefaultPort(u: URL): string[] {
@@ -48,14 +44,20 @@ export function candidateUrls(req: IncomingMessage, schemes: string[], publicUrl
   return out;
 }
 
-/** Constant-time check of `signature` against every candidate URL. */
+/**
+ * Checks `signature` against every candidate URL with the library's `validateRequest`
+ * (constant-time; it also tries each URL with and without its port and with the query string
+ * re-encoded, as Twilio's own servers may have signed it).
+ */
 export function validTwilioSignature(authToken: string, signature: string | undefined, urls: string[], params: Record<string, string | string[]> = {}): boolean {
   if (!signature) return false;
-  const given = Buffer.from(signature);
   let ok = false;
   for (const url of urls) {
-    const expected = Buffer.from(twilioSignature(authToken, url, params));
-    if (expected.length === given.length && timingSafeEqual(expected, given)) ok = true;
+    try {
+      if (validateRequest(authToken, signature, url, params)) ok = true;
+    } catch {
+      // a candidate that is not a URL matches nothing
+    }
   }
   return ok;
 }
