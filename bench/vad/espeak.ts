@@ -23,14 +23,29 @@ interface EspeakWorker {
   synthesize(text: string, cb: (samples: Int16Array | undefined) => void): void;
 }
 
-let worker: Promise<EspeakWorker> | undefined;
+/**
+ * Runs `fn` with `Date.now` fixed. eSpeak seeds its random generator (breath and frication
+ * noise) from the time of day, so without this the same phrase differs from run to run.
+ */
+async function withFrozenClock(fn: () => Promise<void>): Promise<void> {
+  const now = Date.now;
+  Date.now = () => 1_700_000_000_000;
+  try {
+    await fn();
+  } finally {
+    Date.now = now;
+  }
+}
 
-function espeak(): Promise<EspeakWorker> {
-  worker ??= import('@echogarden/espeak-ng-emscripten').then(async (m) => {
-    const mod = await (m.default as () => Promise<{ eSpeakNGWorker: new () => EspeakWorker }>)();
-    return new mod.eSpeakNGWorker();
-  });
-  return worker;
+/**
+ * A fresh eSpeak-NG instance. eSpeak keeps state between utterances (its output for a phrase
+ * depends on what it spoke before), so every phrase gets its own instance: the corpus is
+ * the same whatever the order of synthesis or the state of the cache.
+ */
+async function espeak(): Promise<EspeakWorker> {
+  const m = await import('@echogarden/espeak-ng-emscripten');
+  const mod = await (m.default as () => Promise<{ eSpeakNGWorker: new () => EspeakWorker }>)();
+  return new mod.eSpeakNGWorker();
 }
 
 /** The npm package and version that produced the corpus (recorded in the results). */
@@ -46,19 +61,21 @@ export function espeakPackage(): string {
  * package version, so a second corpus build does not synthesize again.
  */
 export async function speak(text: string, voice: Voice, cacheDir: string): Promise<Int16Array> {
-  const key = createHash('sha256').update(JSON.stringify([espeakPackage(), text, voice])).digest('hex').slice(0, 24);
+  const key = createHash('sha256').update(JSON.stringify([espeakPackage(), 'fresh instance, frozen clock', text, voice])).digest('hex').slice(0, 24);
   const file = join(cacheDir, `${key}.pcm`);
   if (existsSync(file)) {
     const b = readFileSync(file);
     return new Int16Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
   }
-  const w = await espeak();
-  if (w.set_voice(voice.id) !== 0) throw new Error(`eSpeak voice ${voice.id} not available`);
-  w.set_rate(voice.wpm);
-  w.set_pitch(voice.pitch);
   const parts: Int16Array[] = [];
-  w.synthesize(text, (s) => {
-    if (s && s.length) parts.push(Int16Array.from(s));
+  await withFrozenClock(async () => {
+    const w = await espeak();
+    if (w.set_voice(voice.id) !== 0) throw new Error(`eSpeak voice ${voice.id} not available`);
+    w.set_rate(voice.wpm);
+    w.set_pitch(voice.pitch);
+    w.synthesize(text, (s) => {
+      if (s && s.length) parts.push(Int16Array.from(s));
+    });
   });
   const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
