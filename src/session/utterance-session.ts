@@ -1,5 +1,6 @@
 import { asBytes } from '../audio/pcm.js';
 import { Segmenter, type SegmentEvent } from '../audio/segmenter.js';
+import { voiceGateFor } from '../audio/vad/voice-gate.js';
 import type { BotReply, UtteranceBot, UtteranceUpload } from '../bots/bot.js';
 import type { CallConfig } from '../call/call-config.js';
 import { CloseCodes } from '../call/close-codes.js';
@@ -50,7 +51,7 @@ export class UtteranceSession extends BaseSession {
   ) {
     // Lex takes 8 kHz or 16 kHz; 24 kHz calls are resampled to 16 kHz.
     super(transport, call, deps, end, transport.rateHz === 8000 ? 8000 : 16000);
-    this.segmenter = new Segmenter({ silenceMs: call.silenceMs, minSpeechMs: call.clipMinMs, maxUtteranceMs: call.clipMaxMs, preRollMs: 300 });
+    this.segmenter = new Segmenter({ silenceMs: call.silenceMs, minSpeechMs: call.clipMinMs, maxUtteranceMs: call.clipMaxMs, preRollMs: 300, gate: voiceGateFor(call.sensitivity) });
     this.dtmf = new DtmfCollector(deps.clock, deps.dtmfTimeoutMs, (digits) => this.sendDigits(digits));
   }
 
