@@ -1,4 +1,6 @@
+import { LEX_IDS, ROUTE_KINDS, type CallRoute, type RouteKind } from './call/routes.js';
 import { ConnectorError } from './errors.js';
+import { loadChatConfig, type ChatConfig } from './chat/chat-config.js';
 
 /** Server configuration, from the environment (docs/configuration.md lists every key). */
 export interface Config {
@@ -14,6 +16,8 @@ export interface Config {
   embeddedEmulator: boolean;
   /** Port of the embedded emulator (`EMULATOR_PORT`, default 0 = any free port). */
   emulatorPort: number;
+  /** Voice of the embedded emulator's prompts (`EMULATOR_VOICE`: `flite` (default), `flite-rms`, `synthetic`). */
+  emulatorVoice: EmulatorVoice;
   logLevel: string;
   /** Maximum concurrent calls; more are refused with 503 before the upgrade (`MAX_CALLS`). */
   maxCalls: number;
@@ -44,7 +48,35 @@ export interface Config {
   /** Speex resampler quality 0-10 (`RESAMPLER_QUALITY`). */
   resamplerQuality: number;
   /** Example bot used by `/answer` and `/twiml` (`EXAMPLE_*`). */
-  example: { botName: string; botAlias: string; botId: string; botAliasId: string; localeId: string; awsKey?: string; awsSecret?: string; route: 'v1' | 'v2' | 'conversation' };
+  example: ExampleBot;
+  /** Chat channel: Twilio Conversations tenants and the generic chat API (`src/chat/chat-config.ts`). */
+  chat: ChatConfig;
+}
+
+/** The example bot of `/answer` and `/twiml` (`EXAMPLE_*`). */
+export interface ExampleBot {
+  botName: string;
+  botAlias: string;
+  botId: string;
+  botAliasId: string;
+  localeId: string;
+  awsKey?: string;
+  awsSecret?: string;
+  route: RouteKind;
+}
+
+/** The example bot's route for one call's Lex session id. */
+export function exampleRoute(e: ExampleBot, sessionId: string): CallRoute {
+  return e.route === 'v1' ? { api: 'v1', botName: e.botName, botAlias: e.botAlias, userId: sessionId } : { api: e.route, botId: e.botId, botAliasId: e.botAliasId, localeId: e.localeId, sessionId };
+}
+
+/** The embedded emulator's voices (the emulator's `VOICE_NAMES`; a unit test keeps the two lists equal). */
+export const EMULATOR_VOICES = ['flite', 'flite-rms', 'synthetic'] as const;
+/** One of `EMULATOR_VOICES`. */
+export type EmulatorVoice = (typeof EMULATOR_VOICES)[number];
+
+function isEmulatorVoice(v: string): v is EmulatorVoice {
+  return (EMULATOR_VOICES as readonly string[]).includes(v);
 }
 
 type Env = Record<string, string | undefined>;
@@ -79,6 +111,13 @@ function url(env: Env, key: string): string | undefined {
   }
 }
 
+/** A Lex identifier, checked with the route table's pattern so `/answer` never builds a path the server refuses. */
+function lexId(env: Env, key: string, id: keyof typeof LEX_IDS, def: string): string {
+  const v = env[key] || def;
+  if (!LEX_IDS[id].test(v)) throw new ConnectorError('CONFIG_INVALID', `${key} is not a valid Lex ${id} (got "${v}")`);
+  return v;
+}
+
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** Parses and validates the configuration; throws `ConnectorError` CONFIG_INVALID naming the key. */
@@ -87,8 +126,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (!LEVELS.includes(logLevel)) throw new ConnectorError('CONFIG_INVALID', `LOG_LEVEL must be one of ${LEVELS.join(', ')}`);
   const vadEngine = (env.VAD_ENGINE || 'fvad-wasm') as Config['vadEngine'];
   if (!['fvad-wasm', 'node-vad'].includes(vadEngine)) throw new ConnectorError('CONFIG_INVALID', 'VAD_ENGINE must be fvad-wasm or node-vad');
-  const route = (env.EXAMPLE_ROUTE || 'v2') as Config['example']['route'];
-  if (!['v1', 'v2', 'conversation'].includes(route)) throw new ConnectorError('CONFIG_INVALID', 'EXAMPLE_ROUTE must be v1, v2 or conversation');
+  const emulatorVoice = env.EMULATOR_VOICE || 'flite';
+  if (!isEmulatorVoice(emulatorVoice)) throw new ConnectorError('CONFIG_INVALID', `EMULATOR_VOICE must be one of ${EMULATOR_VOICES.join(', ')}`);
+  const route = (env.EXAMPLE_ROUTE || 'v2') as RouteKind;
+  if (!ROUTE_KINDS.includes(route)) throw new ConnectorError('CONFIG_INVALID', `EXAMPLE_ROUTE must be one of ${ROUTE_KINDS.join(', ')}`);
   return {
     port: int(env, 'PORT', 5000, 0, 65535),
     host: env.HOST || '0.0.0.0',
@@ -98,6 +139,7 @@ export function loadConfig(env: Env = process.env): Config {
     // the Docker image and on Heroku) talks to AWS unless told otherwise.
     embeddedEmulator: bool(env, 'EMBEDDED_EMULATOR', !env.LEX_ENDPOINT_URL && env.NODE_ENV !== 'production'),
     emulatorPort: int(env, 'EMULATOR_PORT', 0, 0, 65535),
+    emulatorVoice,
     logLevel,
     maxCalls: int(env, 'MAX_CALLS', 1000, 1, 100_000),
     maxMessageBytes: int(env, 'MAX_MESSAGE_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),
@@ -114,14 +156,15 @@ export function loadConfig(env: Env = process.env): Config {
     vadEngine,
     resamplerQuality: int(env, 'RESAMPLER_QUALITY', 6, 0, 10),
     example: {
-      botName: env.EXAMPLE_BOT_NAME || 'OrderFlowers',
-      botAlias: env.EXAMPLE_BOT_ALIAS || '$LATEST',
-      botId: env.EXAMPLE_BOT_ID || 'ORDERFLWRS',
-      botAliasId: env.EXAMPLE_BOT_ALIAS_ID || 'TSTALIASID',
-      localeId: env.EXAMPLE_LOCALE_ID || 'en_US',
+      botName: lexId(env, 'EXAMPLE_BOT_NAME', 'botName', 'OrderFlowers'),
+      botAlias: lexId(env, 'EXAMPLE_BOT_ALIAS', 'botAlias', '$LATEST'),
+      botId: lexId(env, 'EXAMPLE_BOT_ID', 'botId', 'ORDERFLWRS'),
+      botAliasId: lexId(env, 'EXAMPLE_BOT_ALIAS_ID', 'botAliasId', 'TSTALIASID'),
+      localeId: lexId(env, 'EXAMPLE_LOCALE_ID', 'localeId', 'en_US'),
       awsKey: env.EXAMPLE_AWS_KEY || undefined,
       awsSecret: env.EXAMPLE_AWS_SECRET || undefined,
       route,
     },
+    chat: loadChatConfig(env),
   };
 }

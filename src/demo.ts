@@ -7,22 +7,25 @@ import { DEMO_KEY } from './emulator/sigv4.js';
 import { VonagePhone } from './phones/vonage-phone.js';
 import { synthesize } from './audio/speech-synth.js';
 import { bytesToMs } from './audio/pcm.js';
+import { routePath } from './call/routes.js';
+import { chatDemo } from './chat/chat-demo.js';
 
 /**
  * `npm run demo`: the connector with the Lex emulator in-process, one simulated Vonage call
  * through the real WebSocket path (the OrderFlowers dialog with scripted transcripts),
  * printed turn by turn with measured turn latency; then it keeps serving.
+ * `npm run demo -- --chat` runs the chat demo instead (src/chat/chat-demo.ts).
  */
 async function main(): Promise<void> {
   const base = loadConfig();
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
-  const emulator = await createEmulator({ host: '127.0.0.1', port: base.emulatorPort, logger });
+  const emulator = await createEmulator({ host: '127.0.0.1', port: base.emulatorPort, voice: base.emulatorVoice, logger });
   const config = { ...base, lexEndpointUrl: base.lexEndpointUrl ?? emulator.url, example: { ...base.example, awsKey: DEMO_KEY.accessKeyId, awsSecret: DEMO_KEY.secretAccessKey } };
   const connector = await createConnector({ config, logger });
   const { port } = await connector.listen();
   const local = `ws://127.0.0.1:${port}`;
   const sessionId = `demo-${Date.now()}`;
-  const path = `/bots/ORDERFLWRS/botAliases/TSTALIASID/botLocales/en_US/sessions/${sessionId}/utterance`;
+  const path = routePath({ api: 'v2', botId: 'ORDERFLWRS', botAliasId: 'TSTALIASID', localeId: 'en_US', sessionId });
   console.log(`Lex connector on http://localhost:${port}  (Lex emulator on ${emulator.url})`);
   console.log(`Placing a simulated Vonage call (16 kHz) to ${local}${path}\n`);
 
@@ -49,7 +52,9 @@ async function main(): Promise<void> {
     const prompt = emulator.session(sessionId).recordings.at(-1)?.transcript ?? text;
     console.log(`caller: ${prompt}`);
     console.log(`   bot: (${Math.round(bytesToMs(reply.pcm.length, 16000))} ms of audio) ${said.dialogAction.type}${said.dialogAction.slotToElicit ? ` ${said.dialogAction.slotToElicit}` : ''}`);
-    console.log(`        turn latency ${Math.round(reply.firstFrameAt - lastSpeechAt)} ms (end of speech -> first reply frame: the 400 ms silence_time, the emulator synthesizing the prompt, and the connector)\n`);
+    console.log(
+      `        turn latency ${Math.round(reply.firstFrameAt - lastSpeechAt)} ms (end of speech -> first reply frame: the 400 ms silence_time, the emulator synthesizing the prompt, and the connector)\n`,
+    );
   }
   const closed = await phone.closed;
   const intent = emulator.session(sessionId).dialog.intent;
@@ -57,12 +62,16 @@ async function main(): Promise<void> {
   console.log(`Still serving. Point a Vonage NCCO at it with: curl http://localhost:${port}/answer`);
   console.log(`Demo credentials: aws_key=${DEMO_KEY.accessKeyId} aws_secret=${DEMO_KEY.secretAccessKey} (emulator only)`);
   console.log('Ctrl-C to stop.');
-  const stop = (): void => void connector.drain().then(() => emulator.close()).then(() => process.exit(0));
+  const stop = (): void =>
+    void connector
+      .drain()
+      .then(() => emulator.close())
+      .then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }
 
-main().catch((err: Error) => {
+(process.argv.includes('--chat') ? chatDemo() : main()).catch((err: Error) => {
   console.error(`demo failed: ${err.message}`);
   process.exit(1);
 });

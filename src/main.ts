@@ -4,7 +4,7 @@ import { loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { createEmulator, type Emulator } from './emulator/server.js';
 import { DEMO_KEY } from './emulator/sigv4.js';
-import { ConnectorError } from './errors.js';
+import { handleProcessFaults } from './process-faults.js';
 
 /** Process entry: config, optional embedded emulator, server, signals, drain. */
 async function main(): Promise<void> {
@@ -18,12 +18,18 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   let emulator: Emulator | undefined;
   if (config.embeddedEmulator && !config.lexEndpointUrl) {
-    emulator = await createEmulator({ host: '127.0.0.1', port: config.emulatorPort, logger: logger.child({ component: 'emulator' }) });
-    config = { ...config, lexEndpointUrl: emulator.url, example: { ...config.example, awsKey: config.example.awsKey ?? DEMO_KEY.accessKeyId, awsSecret: config.example.awsSecret ?? DEMO_KEY.secretAccessKey } };
+    emulator = await createEmulator({ host: '127.0.0.1', port: config.emulatorPort, voice: config.emulatorVoice, logger: logger.child({ component: 'emulator' }) });
+    config = {
+      ...config,
+      lexEndpointUrl: emulator.url,
+      example: { ...config.example, awsKey: config.example.awsKey ?? DEMO_KEY.accessKeyId, awsSecret: config.example.awsSecret ?? DEMO_KEY.secretAccessKey },
+    };
     logger.info({ emulator: emulator.url, aws_key: DEMO_KEY.accessKeyId }, 'embedded Lex emulator is the Lex back-end (set LEX_ENDPOINT_URL or EMBEDDED_EMULATOR=false for AWS)');
   }
   const connector = await createConnector({ config, logger });
   const { port } = await connector.listen();
+  // From here on a fault in one call must not end the others (before it, a failure exits 1).
+  handleProcessFaults(process, logger, connector.metrics);
   logger.info({ port, lex: config.lexEndpointUrl ?? 'AWS regional endpoints' }, 'lex connector listening');
 
   let stopping = false;
@@ -42,7 +48,9 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  process.on('unhandledRejection', (err) => logger.error({ err: err instanceof ConnectorError ? { code: err.code } : err }, 'unhandled rejection'));
 }
 
-void main();
+main().catch((err: unknown) => {
+  console.error('lex-connector: failed to start', err);
+  process.exit(1);
+});

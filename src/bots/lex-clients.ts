@@ -3,7 +3,6 @@ import { Agent as HttpAgent } from 'node:http';
 import { LexRuntimeServiceClient } from '@aws-sdk/client-lex-runtime-service';
 import { LexRuntimeV2Client } from '@aws-sdk/client-lex-runtime-v2';
 import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
-import type { CallConfig } from '../session/call-config.js';
 
 /** Server-side Lex settings (never per call: no endpoint comes from a caller). */
 export interface LexSettings {
@@ -12,14 +11,22 @@ export interface LexSettings {
   maxAttempts: number;
 }
 
-/** Builds per-call SDK clients from the call's own credentials. */
-export interface LexClientFactory {
-  v1(call: CallConfig): LexRuntimeServiceClient;
-  /** `streaming`: HTTP/2 for StartConversation; otherwise HTTP/1.1 keep-alive. */
-  v2(call: CallConfig, streaming: boolean): LexRuntimeV2Client;
+/** The call's own AWS identity: all a Lex client needs from the call. */
+export interface LexCredentials {
+  awsKey: string;
+  awsSecret: string;
+  awsSessionToken?: string;
+  awsRegion: string;
 }
 
-function credentials(call: CallConfig) {
+/** Builds per-call SDK clients from the call's own credentials. */
+export interface LexClientFactory {
+  v1(call: LexCredentials): LexRuntimeServiceClient;
+  /** `streaming`: HTTP/2 for StartConversation; otherwise HTTP/1.1 keep-alive. */
+  v2(call: LexCredentials, streaming: boolean): LexRuntimeV2Client;
+}
+
+function credentials(call: LexCredentials) {
   return { accessKeyId: call.awsKey, secretAccessKey: call.awsSecret, sessionToken: call.awsSessionToken };
 }
 
@@ -51,9 +58,7 @@ export function createLexClientFactory(s: LexSettings): LexClientFactory {
         endpoint: s.endpointUrl,
         credentials: credentials(call),
         maxAttempts: s.maxAttempts,
-        requestHandler: streaming
-          ? new NodeHttp2Handler({ requestTimeout: 0, sessionTimeout: 0, disableConcurrentStreams: true })
-          : http1(),
+        requestHandler: streaming ? new NodeHttp2Handler({ requestTimeout: 0, sessionTimeout: 0, disableConcurrentStreams: true }) : http1(),
       }),
   };
 }

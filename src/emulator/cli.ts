@@ -4,6 +4,7 @@ import { loadBot, orderFlowersBot } from './bot-model.js';
 import { DEMO_KEY, type AccessKey } from './sigv4.js';
 import type { Fault } from './faults.js';
 import { createLogger } from '../logger.js';
+import { DEFAULT_VOICE, isVoiceName, VOICE_NAMES } from './voice/index.js';
 
 const USAGE = `Usage: npm run emulator -- [options]
   --host HOST            listen address (default 127.0.0.1)
@@ -14,7 +15,9 @@ const USAGE = `Usage: npm run emulator -- [options]
   --chunk-delay MS       delay between response body chunks (default 0)
   --fault JSON           global fault, e.g. '{"type":"throttle"}' (repeatable, applies once each)
   --heartbeat MS         StartConversation heartbeat interval (default 15000)
-  --reply-ms MS          every spoken reply lasts exactly MS (benchmarks; default: follows the text)`;
+  --reply-ms MS          every spoken reply lasts exactly MS (benchmarks; default: follows the text)
+  --voice NAME           flite (intelligible speech, default), flite-rms (clearer at 8 kHz, 4-7x the CPU)
+                         or synthetic (speech-like, for benchmarks); default from EMULATOR_VOICE`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -28,6 +31,7 @@ async function main(): Promise<void> {
       fault: { type: 'string', multiple: true },
       heartbeat: { type: 'string', default: '15000' },
       'reply-ms': { type: 'string', default: '0' },
+      voice: { type: 'string', default: process.env.EMULATOR_VOICE || DEFAULT_VOICE },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -46,6 +50,7 @@ async function main(): Promise<void> {
     if (!Number.isFinite(n) || n < 0) throw new TypeError(`--${name} must be a non-negative number`);
     return n;
   };
+  if (!isVoiceName(values.voice!)) throw new TypeError(`--voice must be one of ${VOICE_NAMES.join(', ')}`);
   const emu = await createEmulator({
     host: values.host,
     port: num('port', values.port!),
@@ -55,9 +60,10 @@ async function main(): Promise<void> {
     faults: (values.fault ?? []).map((f) => ({ fault: JSON.parse(f) as Fault, times: 1 })),
     conversation: { heartbeatMs: num('heartbeat', values.heartbeat!) },
     replyMs: num('reply-ms', values['reply-ms']!),
+    voice: values.voice,
     logger: createLogger(process.env.LOG_LEVEL ?? 'info'),
   });
-  console.log(`Lex emulator (V1 HTTP/1.1 + V2 h2c) listening on ${emu.url}`);
+  console.log(`Lex emulator (V1 HTTP/1.1 + V2 h2c) listening on ${emu.url}  (voice: ${emu.core.voice.name})`);
   console.log(`  LEX_ENDPOINT_URL=${emu.url}`);
   console.log(`  demo credentials: aws_key=${DEMO_KEY.accessKeyId} aws_secret=${DEMO_KEY.secretAccessKey}`);
   console.log(`  control API: ${emu.url}/_emulator/sessions/{sessionId}  (docs/emulator.md)`);

@@ -5,6 +5,7 @@ import type { VadFactory } from '../audio/vad.js';
 import type { Config } from '../config.js';
 import type { Metrics } from '../metrics.js';
 import type { LexClientFactory } from '../bots/lex-clients.js';
+import type { CallEventSinkFactory } from '../call/call-events.js';
 
 /** What every connection of one connector shares. */
 export interface ConnectorContext {
@@ -15,4 +16,6 @@ export interface ConnectorContext {
   vad: VadFactory;
   resamplers: ResamplerFactory;
   lex: LexClientFactory;
+  /** Sinks for each call's conversation events (`call/call-events.ts`); none by default. */
+  eventSinks: CallEventSinkFactory[];
 }

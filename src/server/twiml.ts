@@ -1,13 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import type { Config } from '../config.js';
+import { exampleRoute, type Config } from '../config.js';
+import { LEX_IDS, routePath } from '../call/routes.js';
 import { publicOrigin } from './public-url.js';
 
 function xml(s: string): string {
   return s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
 }
-
-const SESSION_RE = /^[0-9a-zA-Z._:-]{2,100}$/;
 
 /**
  * `/twiml`: example TwiML that connects a Twilio call to this server with a bidirectional
@@ -18,11 +17,7 @@ export function exampleTwiml(req: IncomingMessage, config: Config, params: Recor
   const { ws } = publicOrigin(req, config.publicUrl);
   const e = config.example;
   const callSid = params.CallSid ?? new URL(req.url ?? '/', 'http://x').searchParams.get('CallSid') ?? '';
-  const session = SESSION_RE.test(callSid) ? callSid : randomUUID();
-  const path =
-    e.route === 'v1'
-      ? `/bot/${encodeURIComponent(e.botName)}/alias/${encodeURIComponent(e.botAlias)}/user/${session}/content`
-      : `/bots/${e.botId}/botAliases/${e.botAliasId}/botLocales/${e.localeId}/sessions/${session}/${e.route === 'v2' ? 'utterance' : 'conversation'}`;
+  const path = routePath(exampleRoute(e, LEX_IDS.sessionId.test(callSid) ? callSid : randomUUID()));
   const parameters: [string, string][] = [
     ['aws_key', e.awsKey ?? 'YOUR_AWS_ACCESS_KEY_ID'],
     ['aws_secret', e.awsSecret ?? 'YOUR_AWS_SECRET_ACCESS_KEY'],

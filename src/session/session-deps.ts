@@ -3,6 +3,10 @@ import type { Clock } from '../audio/clock.js';
 import type { ResamplerFactory } from '../audio/resampler.js';
 import type { VadFactory } from '../audio/vad.js';
 import type { Metrics } from '../metrics.js';
+import type { CallEventSink } from '../call/call-events.js';
+import type { CloseSpec } from '../call/close-codes.js';
+import type { ConnectorError } from '../errors.js';
+import type { CallHandlers } from '../transports/transport.js';
 
 /** Everything a call session uses, passed in (no module singletons). */
 export interface SessionDeps {
@@ -16,7 +20,16 @@ export interface SessionDeps {
   dtmfTimeoutMs: number;
   /** Route label for metrics: v1 | v2 | conversation. */
   route: string;
+  /** Where the call's conversation events go (`call/call-events.ts`). */
+  events: CallEventSink;
 }
 
-/** How a session reports its own end to the connection that owns it. */
-export type SessionEnd = (spec: import('./close-codes.js').CloseSpec, detail?: string) => void;
+/** How a session ends its call: a normal close (the dialog ended), or an error whose code picks the close. */
+export type SessionEnd = (why: CloseSpec | ConnectorError) => void;
+
+/** A running call session: platform events in, `close()` to stop (the connection calls it once). */
+export interface Session extends CallHandlers {
+  close(): void;
+  /** Counters for the call's summary line. */
+  readonly stats: Readonly<Record<string, number>>;
+}

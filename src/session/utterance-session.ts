@@ -1,17 +1,15 @@
-import type { BotReply, UtteranceBot, UtteranceUpload } from '../bots/bot.js';
-import { fromLexError, isPermanent } from '../bots/errors.js';
-import type { ConnectorError } from '../errors.js';
+import { asBytes } from '../audio/pcm.js';
 import { Segmenter, type SegmentEvent } from '../audio/segmenter.js';
-import type { Resampler } from '../audio/resampler.js';
-import type { VadScorer } from '../audio/vad.js';
-import { asBytes, frameSamples } from '../audio/pcm.js';
-import type { CallHandlers, CallTransport } from '../transports/transport.js';
-import { FrameAssembler } from '../transports/transport.js';
-import type { CallConfig } from './call-config.js';
-import { CloseCodes } from './close-codes.js';
+import type { BotReply, UtteranceBot, UtteranceUpload } from '../bots/bot.js';
+import type { CallConfig } from '../call/call-config.js';
+import { CloseCodes } from '../call/close-codes.js';
+import { asConnectorError } from '../errors.js';
+import type { CallTransport } from '../transports/transport.js';
+import { BaseSession, type SessionStats } from './base-session.js';
 import { DtmfCollector } from './dtmf-collector.js';
-import { sessionPlayback, type Playback } from './playback.js';
 import type { SessionDeps, SessionEnd } from './session-deps.js';
+import type { TurnOutcome } from '../call/call-events.js';
+import { BotTurn } from './turn.js';
 
 /**
  * Frames per write into the Lex request body while the caller speaks (100 ms): one socket
@@ -20,12 +18,12 @@ import type { SessionDeps, SessionEnd } from './session-deps.js';
  */
 const UPLOAD_BATCH_FRAMES = 5;
 
-/** The Lex request of the current turn. */
-interface Turn {
+/** The bot request of the current turn. */
+interface Request {
   abort: AbortController;
   /** Frames waiting to be written to the upload as one chunk. */
   batch?: Buffer[];
-  /** Clock time the Lex request started. */
+  /** Clock time the request started. */
   startedAt: number;
   upload?: UtteranceUpload;
   /** Clock time the caller stopped speaking (or finished a DTMF entry). */
@@ -37,76 +35,40 @@ interface Turn {
  * local VAD finds utterances, each streams into its own Lex request while the caller
  * speaks, and the reply streams back through the pacer. One Lex request at a time.
  */
-export class UtteranceSession implements CallHandlers {
-  private readonly lexRateHz: number;
-  private readonly inResampler: Resampler;
-  private readonly lexFrames: FrameAssembler | undefined;
-  private readonly vad: VadScorer;
+export class UtteranceSession extends BaseSession {
   private readonly segmenter: Segmenter;
-  private readonly playback: Playback;
   private readonly dtmf: DtmfCollector;
-  private turn: Turn | undefined;
-  private closed = false;
-  private readonly reported = new Set<string>();
-  /** Counters for the summary line. */
-  readonly stats = { turns: 0, bargeIns: 0, errors: 0, dtmf: 0 };
+  private request: Request | undefined;
+  readonly stats: SessionStats = { turns: 0, bargeIns: 0, errors: 0, dtmf: 0 };
 
   constructor(
-    private readonly transport: CallTransport,
-    private readonly call: CallConfig,
+    transport: CallTransport,
+    call: CallConfig,
     private readonly bot: UtteranceBot,
-    private readonly deps: SessionDeps,
-    private readonly end: SessionEnd,
+    deps: SessionDeps,
+    end: SessionEnd,
   ) {
     // Lex takes 8 kHz or 16 kHz; 24 kHz calls are resampled to 16 kHz.
-    this.lexRateHz = transport.rateHz === 8000 ? 8000 : 16000;
-    this.inResampler = deps.resamplers.create(transport.rateHz, this.lexRateHz);
-    this.lexFrames = transport.rateHz === this.lexRateHz ? undefined : new FrameAssembler(frameSamples(this.lexRateHz) * 2);
-    this.vad = deps.vad.create(call.sensitivity, this.lexRateHz);
+    super(transport, call, deps, end, transport.rateHz === 8000 ? 8000 : 16000);
     this.segmenter = new Segmenter({ silenceMs: call.silenceMs, minSpeechMs: call.clipMinMs, maxUtteranceMs: call.clipMaxMs, preRollMs: 300 });
-    this.playback = sessionPlayback(transport, deps);
     this.dtmf = new DtmfCollector(deps.clock, deps.dtmfTimeoutMs, (digits) => this.sendDigits(digits));
   }
 
-  onAudio(frame: Int16Array): void {
-    if (this.closed) return;
-    if (!this.lexFrames) return this.onLexFrame(frame);
-    const out = this.inResampler.process(frame);
-    this.lexFrames.push(asBytes(out), (f) => this.onLexFrame(f));
-  }
-
-  onDtmf(digit: string): void {
-    if (this.closed) return;
-    this.stats.dtmf++;
-    this.deps.metrics.dtmf.inc();
+  protected onKey(digit: string): void {
     if (!this.dtmf.active) this.interrupt();
     this.dtmf.key(digit);
   }
 
-  onMark(name: string): void {
-    this.playback.onMark(name);
-  }
-
-  onHangup(): void {
-    this.close();
-  }
-
-  /** Ends everything the session holds; idempotent. */
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.turn?.abort.abort();
-    this.turn = undefined;
+  protected release(): void {
+    this.request?.abort.abort();
+    this.request = undefined;
     this.dtmf.close();
-    this.playback.close();
-    this.vad.close();
-    this.inResampler.close();
     this.bot.close();
   }
 
-  private onLexFrame(frame: Int16Array): void {
+  protected onBotFrame(frame: Int16Array): void {
     // Without barge-in, the caller is not heard while the bot is busy with a turn.
-    const botBusy = (this.turn !== undefined && this.turn.endedAt !== undefined) || this.playback.speaking;
+    const botBusy = (this.request !== undefined && this.request.endedAt !== undefined) || this.playback.speaking;
     if (!this.call.bargeIn && botBusy) {
       if (this.segmenter.inUtterance) this.segmenter.reset();
       return;
@@ -123,25 +85,25 @@ export class UtteranceSession implements CallHandlers {
       case 'start': {
         this.interrupt();
         const abort = new AbortController();
-        const upload = this.bot.startUtterance(this.lexRateHz, abort.signal);
-        const turn: Turn = { abort, upload, startedAt: this.deps.clock.now(), batch: ev.frames.map((f) => asBytes(f)) };
-        this.turn = turn;
-        this.flushUpload(turn);
-        void this.runTurn(turn, upload.reply);
+        const upload = this.bot.startUtterance(this.botRateHz, abort.signal);
+        const request: Request = { abort, upload, startedAt: this.deps.clock.now(), batch: ev.frames.map((f) => asBytes(f)) };
+        this.request = request;
+        this.flushUpload(request);
+        void this.runTurn(request, 'speech', upload.reply);
         return;
       }
       case 'audio': {
-        const turn = this.turn;
-        if (!turn?.upload) return;
-        (turn.batch ??= []).push(asBytes(ev.frame));
-        if (turn.batch.length >= UPLOAD_BATCH_FRAMES) this.flushUpload(turn);
+        const request = this.request;
+        if (!request?.upload) return;
+        (request.batch ??= []).push(asBytes(ev.frame));
+        if (request.batch.length >= UPLOAD_BATCH_FRAMES) this.flushUpload(request);
         return;
       }
       case 'end':
-        if (this.turn?.upload) {
-          this.turn.endedAt = this.deps.clock.now();
-          this.flushUpload(this.turn);
-          this.turn.upload.end();
+        if (this.request?.upload) {
+          this.request.endedAt = this.deps.clock.now();
+          this.flushUpload(this.request);
+          this.request.upload.end();
           this.deps.log.debug({ speechMs: ev.speechMs, reason: ev.reason }, 'utterance ended');
         }
         return;
@@ -153,80 +115,74 @@ export class UtteranceSession implements CallHandlers {
   }
 
   /** Writes the batched frames as one chunk of the request body. */
-  private flushUpload(turn: Turn): void {
-    if (!turn.upload || !turn.batch?.length) return;
-    turn.upload.write(turn.batch.length === 1 ? turn.batch[0] : Buffer.concat(turn.batch));
-    turn.batch = [];
+  private flushUpload(request: Request): void {
+    if (!request.upload || !request.batch?.length) return;
+    request.upload.write(request.batch.length === 1 ? request.batch[0] : Buffer.concat(request.batch));
+    request.batch = [];
   }
 
   /** Caller input while the bot is busy: stop the prompt and cancel the pending request. */
   private interrupt(): void {
     const speaking = this.playback.speaking;
-    if (!speaking && !this.turn) return;
-    if (speaking) {
-      this.stats.bargeIns++;
-      this.deps.metrics.bargeIns.inc({ route: this.deps.route });
-    }
+    if (!speaking && !this.request) return;
+    if (speaking) this.countBargeIn();
     this.playback.clear();
-    this.turn?.abort.abort();
-    this.turn = undefined;
+    this.request?.abort.abort();
+    this.request = undefined;
   }
 
   private sendDigits(digits: string): void {
     if (this.closed) return;
+    this.deps.events.emit({ type: 'dtmf', digits });
     this.interrupt();
     this.deps.log.debug({ digits }, 'dtmf entry');
     const abort = new AbortController();
     const now = this.deps.clock.now();
-    const turn: Turn = { abort, endedAt: now, startedAt: now };
-    this.turn = turn;
-    void this.runTurn(turn, this.bot.sendText(digits, abort.signal));
+    const request: Request = { abort, endedAt: now, startedAt: now };
+    this.request = request;
+    void this.runTurn(request, 'dtmf', this.bot.sendText(digits, abort.signal));
   }
 
-  private async runTurn(turn: Turn, replyPromise: Promise<BotReply>): Promise<void> {
-    const { clock, metrics, log, route } = this.deps;
+  private async runTurn(request: Request, input: 'speech' | 'dtmf', replyPromise: Promise<BotReply>): Promise<void> {
+    // The caller's end is known only once the upload ends, after this turn started.
+    let turn: BotTurn | undefined;
+    let outcome: TurnOutcome = 'interrupted';
     try {
       const reply = await replyPromise;
-      const replyAt = clock.now();
-      if (this.turn !== turn) return;
-      if (turn.endedAt !== undefined) metrics.lexFirstByte.observe({ api: this.bot.api }, (clock.now() - turn.endedAt) / 1000);
-      log.debug({ transcript: reply.transcript, message: reply.message, dialogState: reply.dialogState, intent: reply.intentName }, 'lex reply');
-      this.stats.turns++;
-      metrics.turns.inc({ route });
-      this.playback.begin(reply.audioRateHz);
-      let first = true;
-      for await (const chunk of reply.audio ?? []) {
-        if (this.turn !== turn) return;
-        this.playback.push(chunk);
-        if (first && chunk.length > 0 && turn.endedAt !== undefined) {
-          first = false;
-          const latencyMs = clock.now() - turn.endedAt;
-          metrics.turnLatency.observe({ route }, latencyMs / 1000);
-          metrics.turnOverhead.observe({ route }, (clock.now() - replyAt) / 1000);
-          log.debug({ latencyMs: Math.round(latencyMs) }, 'turn latency');
-        }
-      }
-      if (this.turn !== turn) return;
-      metrics.lexTotal.observe({ api: this.bot.api }, (clock.now() - turn.startedAt) / 1000);
-      const outcome = await this.playback.finish();
-      if (this.turn === turn) this.turn = undefined;
-      if (reply.endCall && outcome === 'played' && !this.closed) this.end(CloseCodes.NORMAL);
+      if (this.request !== request) return;
+      turn = new BotTurn(input, request.endedAt, request.startedAt);
+      this.turnAnswered(turn, this.bot.api, reply);
+      this.deps.log.debug({ transcript: reply.transcript, message: reply.message, dialogState: reply.dialogState, intent: reply.intentName }, 'lex reply');
+      outcome = await this.play(request, turn, reply);
+      if (this.request === request) this.request = undefined;
+      if (turn.endsCall && outcome === 'played' && !this.closed) this.end(CloseCodes.NORMAL);
     } catch (err) {
       // A superseded turn (barge-in) must not touch the playback of the turn that replaced it.
-      if (this.turn !== turn) return;
-      this.turn = undefined;
+      if (this.request !== request) return;
+      this.request = undefined;
       this.playback.clear();
-      if (turn.abort.signal.aborted || this.closed) return;
-      this.report(fromLexError(err));
+      if (request.abort.signal.aborted || this.closed) return;
+      outcome = 'failed';
+      this.report(asConnectorError(err));
+    } finally {
+      if (turn) this.turnEnded(turn, outcome);
     }
   }
 
-  private report(err: ConnectorError): void {
-    this.stats.errors++;
-    this.deps.metrics.errors.inc({ code: err.code });
-    // Permanent errors (credentials, bot address) are logged once per call; the call keeps listening.
-    if (isPermanent(err) && this.reported.has(err.code)) return;
-    this.reported.add(err.code);
-    this.deps.log.warn({ code: err.code, retryable: err.retryable, cause: err.cause }, err.message);
+  /** Streams the reply into playback; settles with how it ended. */
+  private async play(request: Request, turn: BotTurn, reply: BotReply): Promise<TurnOutcome> {
+    this.playback.begin(reply.audioRateHz);
+    let first = true;
+    for await (const chunk of reply.audio ?? []) {
+      if (this.request !== request) return 'interrupted';
+      this.playback.push(chunk);
+      if (first && chunk.length > 0) {
+        first = false;
+        this.turnAudioStarted(turn);
+      }
+    }
+    if (this.request !== request) return 'interrupted';
+    this.turnAudioEnded(turn, this.bot.api);
+    return (await this.playback.finish()) === 'played' ? 'played' : 'interrupted';
   }
 }

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { createConnector, type Connector } from '../../src/app.js';
+import type { CallEventSinkFactory } from '../../src/call/call-events.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/server.js';
@@ -24,7 +25,7 @@ export function demoHeaders(extra: Record<string, unknown> = {}): Record<string,
   return { aws_key: DEMO_KEY.accessKeyId, aws_secret: DEMO_KEY.secretAccessKey, ...extra };
 }
 
-export async function startStack(opts: { env?: Record<string, string>; clock?: Clock; emulator?: EmulatorOptions } = {}): Promise<Stack> {
+export async function startStack(opts: { env?: Record<string, string>; clock?: Clock; emulator?: EmulatorOptions; eventSinks?: CallEventSinkFactory[] } = {}): Promise<Stack> {
   const emu = await createEmulator({ today: () => new Date('2026-11-22T12:00:00Z'), conversation: { heartbeatMs: 0 }, ...opts.emulator });
   const logs: string[] = [];
   const sink = new Writable({
@@ -34,7 +35,7 @@ export async function startStack(opts: { env?: Record<string, string>; clock?: C
     },
   });
   const config: Config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LEX_ENDPOINT_URL: emu.url, LOG_LEVEL: 'debug', ...opts.env });
-  const connector = await createConnector({ config, logger: createLogger('debug', sink), clock: opts.clock ?? scaledClock(10) });
+  const connector = await createConnector({ config, logger: createLogger('debug', sink), clock: opts.clock ?? scaledClock(10), eventSinks: opts.eventSinks });
   const { url } = await connector.listen();
   return {
     emu,

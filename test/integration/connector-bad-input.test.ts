@@ -3,6 +3,7 @@ import { startStack, demoHeaders, type Stack } from '../helpers/stack.js';
 import { closeOf, openWs } from '../helpers/raw-ws.js';
 import { utterance } from '../helpers/audio.js';
 import { VonagePhone } from '../../src/phones/vonage-phone.js';
+import { ROUTES } from '../helpers/routes.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -12,7 +13,7 @@ afterAll(async () => {
   await stack.close();
 });
 
-const path = '/bots/ORDERFLWRS/botAliases/TSTALIASID/botLocales/en_US/sessions/bad-input/utterance';
+const path = ROUTES.v2('bad-input');
 const connected = (extra: Record<string, unknown>) => JSON.stringify({ event: 'websocket:connected', 'content-type': 'audio/l16;rate=16000', ...demoHeaders(), ...extra });
 
 describe('bad input gets a documented answer', () => {

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import type { WebSocket } from 'ws';
 import { startStack, demoHeaders, until, type Stack } from '../helpers/stack.js';
 import { openWs } from '../helpers/raw-ws.js';
+import { ROUTES } from '../helpers/routes.js';
 
 /** Close codes a hostile client may see; 1011 (internal error) would mean a bug. */
 const ALLOWED = new Set([1000, 1001, 1005, 1006, 1009, 4000, 4001, 4002, 4003, 4004, 4005, 4006, 4007, 4008]);
@@ -22,11 +23,7 @@ afterAll(async () => {
   await stack.close();
 });
 
-const PATHS = [
-  '/bot/OrderFlowers/alias/%24LATEST/user/SESSION/content',
-  '/bots/ORDERFLWRS/botAliases/TSTALIASID/botLocales/en_US/sessions/SESSION/utterance',
-  '/bots/ORDERFLWRS/botAliases/TSTALIASID/botLocales/en_US/sessions/SESSION/conversation',
-];
+const PATHS = [ROUTES.v1('SESSION'), ROUTES.v2('SESSION'), ROUTES.conversation('SESSION')];
 const EVENTS = ['websocket:connected', 'websocket:dtmf', 'websocket:notify', 'websocket:cleared', 'connected', 'start', 'media', 'mark', 'dtmf', 'stop', 'clear'];
 
 const jsonValue = fc.oneof(fc.string({ maxLength: 20 }), fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 3 }));
@@ -37,7 +34,11 @@ const action = fc.oneof(
     event: fc.constantFrom(...EVENTS, 'websocket:hangup', 'x'),
     extra: fc.dictionary(fc.constantFrom('digit', 'payload', 'streamSid', 'media', 'mark', 'start', 'content-type', 'sensitivity', 'aws_key'), jsonValue, { maxKeys: 4 }),
   }),
-  fc.record({ kind: fc.constant('config' as const), rate: fc.constantFrom(8000, 16000, 24000, 11025), extra: fc.dictionary(fc.constantFrom('sensitivity', 'silence_time', 'clip_min', 'barge_in', 'welcome_message'), jsonValue, { maxKeys: 2 }) }),
+  fc.record({
+    kind: fc.constant('config' as const),
+    rate: fc.constantFrom(8000, 16000, 24000, 11025),
+    extra: fc.dictionary(fc.constantFrom('sensitivity', 'silence_time', 'clip_min', 'barge_in', 'welcome_message'), jsonValue, { maxKeys: 2 }),
+  }),
   fc.record({ kind: fc.constant('twilio' as const), media: fc.boolean(), sid: fc.constantFrom('MZ1', 'MZ2') }),
   fc.record({ kind: fc.constant('binary' as const), size: fc.integer({ min: 0, max: 10000 }), fill: fc.integer({ min: 0, max: 255 }) }),
   fc.record({ kind: fc.constant('dtmf' as const), digit: fc.constantFrom('1', '#', '*', 'A', 'x', '') }),

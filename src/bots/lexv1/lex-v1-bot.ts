@@ -1,16 +1,9 @@
 import { PassThrough, type Readable } from 'node:stream';
 import { PostContentCommand, type LexRuntimeServiceClient, type PostContentCommandOutput } from '@aws-sdk/client-lex-runtime-service';
-import type { BotReply, UtteranceBot, UtteranceUpload } from '../bot.js';
-import { lexAudioContentType, truthy } from '../bot.js';
-import { fromLexError } from '../errors.js';
-import type { CallConfig } from '../../session/call-config.js';
-
-/** Address of a V1 bot session (the `/bot/.../content` path). */
-export interface V1Address {
-  botName: string;
-  botAlias: string;
-  userId: string;
-}
+import type { V1Ids } from '../../call/routes.js';
+import type { BotOptions, BotReply, UtteranceBot, UtteranceUpload } from '../bot.js';
+import { lexAudioContentType } from '../bot.js';
+import { fromLexError, lexAudio } from '../errors.js';
 
 function b64text(v: string | undefined): string | undefined {
   return v === undefined ? undefined : Buffer.from(v, 'base64').toString('utf8');
@@ -32,8 +25,8 @@ export class LexV1Bot implements UtteranceBot {
 
   constructor(
     private readonly client: LexRuntimeServiceClient,
-    private readonly addr: V1Address,
-    private readonly call: CallConfig,
+    private readonly addr: V1Ids,
+    private readonly options: BotOptions,
   ) {}
 
   startUtterance(rateHz: number, signal: AbortSignal): UtteranceUpload {
@@ -51,7 +44,7 @@ export class LexV1Bot implements UtteranceBot {
   }
 
   private async post(input: Readable | Buffer, contentType: string, signal: AbortSignal): Promise<BotReply> {
-    const sessionAttributes = this.first && this.call.sessionAttributes ? JSON.stringify(this.call.sessionAttributes) : undefined;
+    const sessionAttributes = this.first && this.options.sessionAttributes ? JSON.stringify(this.options.sessionAttributes) : undefined;
     this.first = false;
     let out: PostContentCommandOutput;
     try {
@@ -62,7 +55,7 @@ export class LexV1Bot implements UtteranceBot {
           accept: 'audio/pcm',
           inputStream: input,
           sessionAttributes,
-          requestAttributes: this.call.requestAttributes ? JSON.stringify(this.call.requestAttributes) : undefined,
+          requestAttributes: this.options.requestAttributes ? JSON.stringify(this.options.requestAttributes) : undefined,
         }),
         { abortSignal: signal },
       );
@@ -70,16 +63,15 @@ export class LexV1Bot implements UtteranceBot {
       if (input instanceof PassThrough) input.destroy();
       throw fromLexError(err);
     }
-    const attrs = parseJsonString(out.sessionAttributes);
-    const closed = out.dialogState === 'Fulfilled' || out.dialogState === 'Failed';
     return {
-      audio: out.audioStream as AsyncIterable<Uint8Array> | undefined,
+      audio: out.audioStream ? lexAudio(out.audioStream as AsyncIterable<Uint8Array>) : undefined,
       audioRateHz: 16000,
       transcript: b64text(out.encodedInputTranscript) ?? out.inputTranscript,
       message: b64text(out.encodedMessage) ?? out.message,
       dialogState: out.dialogState,
       intentName: out.intentName,
-      endCall: truthy(attrs['nexmo-close']) || (this.call.hangupOnClose && closed),
+      dialogClosed: out.dialogState === 'Fulfilled' || out.dialogState === 'Failed',
+      sessionAttributes: parseJsonString(out.sessionAttributes),
     };
   }
 }

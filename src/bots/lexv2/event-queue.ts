@@ -1,14 +1,13 @@
 /**
  * The request side of a StartConversation stream: an async iterable the SDK pulls events
- * from. Bounded: when Lex stops reading, audio beyond `maxPending` is dropped (counted)
- * rather than buffered without limit; control events are always kept.
+ * from. Bounded: when Lex stops reading, audio beyond `maxPending` is refused (`push`
+ * returns false, the caller counts it) rather than buffered without limit; control events
+ * are always kept.
  */
 export class EventQueue<T> implements AsyncIterable<T> {
   private readonly items: T[] = [];
   private waiting: ((r: IteratorResult<T>) => void) | undefined;
   private ended = false;
-  /** Droppable items refused because the queue was full. */
-  dropped = 0;
 
   constructor(private readonly maxPending = Infinity) {}
 
@@ -21,10 +20,7 @@ export class EventQueue<T> implements AsyncIterable<T> {
       w({ value: item, done: false });
       return true;
     }
-    if (droppable && this.items.length >= this.maxPending) {
-      this.dropped++;
-      return false;
-    }
+    if (droppable && this.items.length >= this.maxPending) return false;
     this.items.push(item);
     return true;
   }

@@ -1,18 +1,10 @@
 import { PassThrough, type Readable } from 'node:stream';
 import { RecognizeUtteranceCommand, type LexRuntimeV2Client, type RecognizeUtteranceCommandOutput } from '@aws-sdk/client-lex-runtime-v2';
-import type { BotReply, UtteranceBot, UtteranceUpload } from '../bot.js';
-import { lexAudioContentType, truthy } from '../bot.js';
-import { fromLexError } from '../errors.js';
+import type { V2Ids } from '../../call/routes.js';
+import type { BotOptions, BotReply, UtteranceBot, UtteranceUpload } from '../bot.js';
+import { lexAudioContentType } from '../bot.js';
+import { fromLexError, lexAudio } from '../errors.js';
 import { decodeV2Header, encodeV2Header } from './headers.js';
-import type { CallConfig } from '../../session/call-config.js';
-
-/** Address of a V2 bot session (the `/bots/.../sessions/...` path). */
-export interface V2Address {
-  botId: string;
-  botAliasId: string;
-  localeId: string;
-  sessionId: string;
-}
 
 interface V2State {
   dialogAction?: { type?: string };
@@ -27,8 +19,8 @@ export class LexV2Bot implements UtteranceBot {
 
   constructor(
     private readonly client: LexRuntimeV2Client,
-    private readonly addr: V2Address,
-    private readonly call: CallConfig,
+    private readonly addr: V2Ids,
+    private readonly options: BotOptions,
   ) {}
 
   startUtterance(rateHz: number, signal: AbortSignal): UtteranceUpload {
@@ -46,7 +38,7 @@ export class LexV2Bot implements UtteranceBot {
   }
 
   private async recognize(input: Readable | Buffer, requestContentType: string, signal: AbortSignal): Promise<BotReply> {
-    const sessionState = this.first && this.call.sessionAttributes ? encodeV2Header({ sessionAttributes: this.call.sessionAttributes }) : undefined;
+    const sessionState = this.first && this.options.sessionAttributes ? encodeV2Header({ sessionAttributes: this.options.sessionAttributes }) : undefined;
     this.first = false;
     let out: RecognizeUtteranceCommandOutput;
     try {
@@ -57,7 +49,7 @@ export class LexV2Bot implements UtteranceBot {
           responseContentType: 'audio/pcm',
           inputStream: input,
           sessionState,
-          requestAttributes: this.call.requestAttributes ? encodeV2Header(this.call.requestAttributes) : undefined,
+          requestAttributes: this.options.requestAttributes ? encodeV2Header(this.options.requestAttributes) : undefined,
         }),
         { abortSignal: signal },
       );
@@ -70,13 +62,14 @@ export class LexV2Bot implements UtteranceBot {
     const transcript = decodeV2Header(out.inputTranscript);
     const action = state.dialogAction?.type;
     return {
-      audio: out.audioStream as AsyncIterable<Uint8Array> | undefined,
+      audio: out.audioStream ? lexAudio(out.audioStream as AsyncIterable<Uint8Array>) : undefined,
       audioRateHz: 16000,
       transcript: typeof transcript === 'string' ? transcript : undefined,
       message: Array.isArray(messages) ? messages.map((m) => m.content ?? '').join(' ') : undefined,
       dialogState: action,
       intentName: state.intent?.name,
-      endCall: truthy(state.sessionAttributes?.['nexmo-close']) || (this.call.hangupOnClose && action === 'Close'),
+      dialogClosed: action === 'Close',
+      sessionAttributes: state.sessionAttributes,
     };
   }
 }

@@ -1,11 +1,9 @@
 /** Twilio Media Streams wire messages (protocols.md §2). Pure: no I/O. */
+import { ConnectorError } from '../../errors.js';
 
-/** A Twilio message broke the protocol (close 4007). */
-export class TwilioProtocolError extends Error {
-  constructor(readonly detail: string) {
-    super(detail);
-    this.name = 'TwilioProtocolError';
-  }
+/** A Twilio message broke the protocol: PROTOCOL_VIOLATION (close 4007) naming the rule. */
+export function protocolViolation(detail: string): ConnectorError {
+  return new ConnectorError('PROTOCOL_VIOLATION', undefined, { detail });
 }
 
 /** What a Twilio text message means to the call. */
@@ -24,7 +22,7 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-/** Parses an already JSON-decoded Twilio message. Throws `TwilioProtocolError`. */
+/** Parses an already JSON-decoded Twilio message. Throws PROTOCOL_VIOLATION. */
 export function parseTwilioMessage(m: Record<string, unknown>): TwilioInbound {
   const event = str(m.event) ?? '';
   const streamSid = str(m.streamSid) ?? '';
@@ -34,7 +32,7 @@ export function parseTwilioMessage(m: Record<string, unknown>): TwilioInbound {
     case 'start': {
       const start = (m.start ?? {}) as Record<string, unknown>;
       const sid = str(start.streamSid) ?? streamSid;
-      if (!sid) throw new TwilioProtocolError('start without streamSid');
+      if (!sid) throw protocolViolation('start without streamSid');
       const fmt = (start.mediaFormat ?? {}) as Record<string, unknown>;
       const params = start.customParameters;
       return {
@@ -49,7 +47,7 @@ export function parseTwilioMessage(m: Record<string, unknown>): TwilioInbound {
     case 'media': {
       const media = (m.media ?? {}) as Record<string, unknown>;
       const payload = str(media.payload);
-      if (payload === undefined || payload.length % 4 !== 0 || !BASE64.test(payload)) throw new TwilioProtocolError('invalid media payload');
+      if (payload === undefined || payload.length % 4 !== 0 || !BASE64.test(payload)) throw protocolViolation('invalid media payload');
       return { type: 'media', streamSid, payload: Buffer.from(payload, 'base64'), track: str(media.track) };
     }
     case 'dtmf': {

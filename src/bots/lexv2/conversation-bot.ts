@@ -1,26 +1,12 @@
-import {
-  StartConversationCommand,
-  type LexRuntimeV2Client,
-  type StartConversationRequestEventStream,
-  type StartConversationResponseEventStream,
-} from '@aws-sdk/client-lex-runtime-v2';
-import { EventQueue } from './event-queue.js';
-import { fromLexError } from '../errors.js';
+import { StartConversationCommand, type LexRuntimeV2Client, type StartConversationRequestEventStream, type StartConversationResponseEventStream } from '@aws-sdk/client-lex-runtime-v2';
+import type { V2Ids } from '../../call/routes.js';
 import type { ConnectorError } from '../../errors.js';
-import type { V2Address } from './lex-v2-bot.js';
-
-/** What Lex says on a conversation stream, transport-neutral. */
-export type ConversationEvent =
-  | { type: 'transcript'; transcript: string }
-  | { type: 'intent'; inputMode?: string; dialogAction?: string; intentName?: string; intentState?: string; sessionAttributes: Record<string, string> }
-  | { type: 'text'; messages: string[] }
-  /** A chunk of prompt audio; `chunk` undefined marks the end of the prompt. */
-  | { type: 'audio'; chunk: Uint8Array | undefined }
-  | { type: 'interruption'; reason?: string }
-  | { type: 'heartbeat' };
+import type { BotOptions, ConversationBot, ConversationEvent, ConversationSetup, ConversationStream } from '../bot.js';
+import { fromLexError } from '../errors.js';
+import { EventQueue } from './event-queue.js';
 
 /** The ConfigurationEvent of a stream (protocols.md §4.4). */
-export interface ConversationSetup {
+interface StreamConfiguration {
   responseContentType: string;
   sessionAttributes?: Record<string, string>;
   requestAttributes?: Record<string, string>;
@@ -29,7 +15,7 @@ export interface ConversationSetup {
 }
 
 /** LPCM as StartConversation takes it: 8 kHz only. */
-export const CONVERSATION_AUDIO = 'audio/lpcm; sample-rate=8000; sample-size-bits=16; channel-count=1; is-big-endian=false';
+const CONVERSATION_AUDIO = 'audio/lpcm; sample-rate=8000; sample-size-bits=16; channel-count=1; is-big-endian=false';
 
 /** Audio events (20 ms each) allowed to wait for Lex before new ones are dropped: 10 s. */
 const MAX_PENDING_AUDIO = 500;
@@ -39,25 +25,20 @@ const MAX_PENDING_AUDIO = 500;
  * at once; Lex events are delivered as `ConversationEvent`s; the end of the stream, normal
  * or not, is reported once through `onEnd`.
  */
-export class LexConversationStream {
+class LexConversationStream implements ConversationStream {
   private readonly queue = new EventQueue<StartConversationRequestEventStream>(MAX_PENDING_AUDIO);
   private readonly abort = new AbortController();
   private ended = false;
 
   constructor(
     private readonly client: LexRuntimeV2Client,
-    private readonly addr: V2Address,
+    private readonly addr: V2Ids,
     private readonly onEvent: (ev: ConversationEvent) => void,
     private readonly onEnd: (err?: ConnectorError) => void,
   ) {}
 
-  /** Audio events dropped because Lex was not reading. */
-  get droppedAudio(): number {
-    return this.queue.dropped;
-  }
-
   /** Sends the ConfigurationEvent and opens the stream (does not wait for Lex). */
-  start(setup: ConversationSetup): void {
+  start(setup: StreamConfiguration): void {
     const sessionState: Record<string, unknown> = {};
     if (setup.sessionAttributes) sessionState.sessionAttributes = setup.sessionAttributes;
     if (setup.initialIntent) {
@@ -139,7 +120,8 @@ function mapEvent(ev: StartConversationResponseEventStream): ConversationEvent |
     return {
       type: 'intent',
       inputMode: ev.IntentResultEvent.inputMode,
-      dialogAction: s?.dialogAction?.type,
+      dialogState: s?.dialogAction?.type,
+      dialogClosed: s?.dialogAction?.type === 'Close',
       intentName: s?.intent?.name,
       intentState: s?.intent?.state,
       sessionAttributes: s?.sessionAttributes ?? {},
@@ -149,4 +131,36 @@ function mapEvent(ev: StartConversationResponseEventStream): ConversationEvent |
   if (ev.PlaybackInterruptionEvent) return { type: 'interruption', reason: ev.PlaybackInterruptionEvent.eventReason };
   if (ev.HeartbeatEvent) return { type: 'heartbeat' };
   return undefined;
+}
+
+/**
+ * Lex V2 StartConversation as a `ConversationBot`: one SDK client (HTTP/2) per call, a new
+ * stream on the same Lex session each time `open` is called.
+ */
+export class LexV2ConversationBot implements ConversationBot {
+  readonly api = 'v2-stream';
+  readonly inputRateHz = 8000;
+
+  constructor(
+    private readonly client: LexRuntimeV2Client,
+    private readonly addr: V2Ids,
+    private readonly options: BotOptions,
+  ) {}
+
+  open(setup: ConversationSetup, onEvent: (ev: ConversationEvent) => void, onEnd: (err?: ConnectorError) => void): ConversationStream {
+    const stream = new LexConversationStream(this.client, this.addr, onEvent, onEnd);
+    stream.start({
+      // 8 kHz prompts come straight from Lex; any other rate is 16 kHz `audio/pcm`, resampled by the session.
+      responseContentType: setup.replyRateHz === 8000 ? 'audio/pcm; sample-rate=8000' : 'audio/pcm',
+      sessionAttributes: setup.resume ? undefined : this.options.sessionAttributes,
+      requestAttributes: this.options.requestAttributes,
+      welcomeMessage: setup.resume ? undefined : setup.welcomeMessage,
+      initialIntent: setup.resume ? undefined : setup.initialIntent,
+    });
+    return stream;
+  }
+
+  close(): void {
+    this.client.destroy();
+  }
 }

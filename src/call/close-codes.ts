@@ -39,5 +39,18 @@ export type CloseSpec = (typeof CloseCodes)[keyof typeof CloseCodes];
 /** WebSocket close reasons are limited to 123 bytes. */
 export function closeReason(spec: CloseSpec, detail?: string): string {
   const r = detail ? `${spec.reason}: ${detail}` : spec.reason;
-  return Buffer.byteLength(r) <= 123 ? r : Buffer.from(r).subarray(0, 123).toString('utf8').replace(/\uFFFD$/, '');
+  return Buffer.byteLength(r) <= 123
+    ? r
+    : Buffer.from(r)
+        .subarray(0, 123)
+        .toString('utf8')
+        .replace(/\uFFFD$/, '');
+}
+
+/** The documented reason of a close code (the first spec with that code), for summaries and events; `other` for a code not in the table. */
+export function reasonOfCode(code: number): string {
+  for (const spec of Object.values(CloseCodes)) if (spec.code === code) return spec.reason;
+  if (code === 1005) return 'no status';
+  if (code === 1006) return 'connection lost';
+  return 'other';
 }

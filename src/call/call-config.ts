@@ -1,3 +1,6 @@
+import { ConnectorError } from '../errors.js';
+import type { RouteKind } from './routes.js';
+
 /** Per-call settings from the platform's first message (NCCO headers / TwiML Parameters). */
 export interface CallConfig {
   awsKey: string;
@@ -20,10 +23,13 @@ export interface CallConfig {
   token?: string;
 }
 
-/** A rejected field: its name and what is wrong. */
-export class ConfigFieldError extends Error {
-  constructor(readonly field: string, detail: string) {
-    super(`${field} ${detail}`);
+/** A rejected per-call setting (CALL_CONFIG_INVALID, close 4002): its name and what is wrong, never its value. */
+export class ConfigFieldError extends ConnectorError {
+  constructor(
+    readonly field: string,
+    problem: string,
+  ) {
+    super('CALL_CONFIG_INVALID', `${field} ${problem}`, { detail: `${field} ${problem}` });
     this.name = 'ConfigFieldError';
   }
 }
@@ -86,7 +92,7 @@ function attributes(raw: Raw, key: string): Record<string, string> | undefined {
  * Validates the per-call settings; throws `ConfigFieldError` naming the first bad field.
  * Unknown keys are the caller's own metadata and are ignored.
  */
-export function parseCallConfig(raw: Raw, route: 'v1' | 'v2' | 'conversation'): CallConfig {
+export function parseCallConfig(raw: Raw, route: RouteKind): CallConfig {
   const awsKey = str(raw, 'aws_key', true, 128, /^[A-Za-z0-9]{16,128}$/)!;
   const awsSecret = str(raw, 'aws_secret', true, 256)!;
   const cfg: CallConfig = {

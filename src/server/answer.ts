@@ -1,0 +1,27 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { LEX_IDS, routePath } from '../call/routes.js';
+import { exampleRoute, type Config } from '../config.js';
+import { publicOrigin } from './public-url.js';
+
+/** An NCCO (Vonage call control object): a list of actions. */
+export type Ncco = { action: string; endpoint?: { type: string; uri: string; headers?: Record<string, unknown> }[] }[];
+
+/** `/answer`: example_ncco.json with its websocket pointed at this server and the example bot. */
+export function answerNcco(template: Ncco, req: IncomingMessage, config: Config): Ncco {
+  const { ws } = publicOrigin(req, config.publicUrl);
+  const q = new URL(req.url ?? '/', 'http://x').searchParams;
+  const fromPlatform = q.get('conversation_uuid') ?? q.get('uuid') ?? '';
+  const e = config.example;
+  const path = routePath(exampleRoute(e, LEX_IDS.sessionId.test(fromPlatform) ? fromPlatform : randomUUID()));
+  const ncco: Ncco = JSON.parse(JSON.stringify(template));
+  for (const action of ncco) {
+    for (const ep of action.endpoint ?? []) {
+      if (ep.type !== 'websocket') continue;
+      ep.uri = `${ws}${path}`;
+      if (ep.headers && e.awsKey) ep.headers.aws_key = e.awsKey;
+      if (ep.headers && e.awsSecret) ep.headers.aws_secret = e.awsSecret;
+    }
+  }
+  return ncco;
+}
