@@ -11,7 +11,16 @@ const TWILIO = 'twilio-auth-token-for-example-test';
 describe('example endpoints never serve a secret by default', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ env: { EXAMPLE_AWS_KEY: KEY, EXAMPLE_AWS_SECRET: SECRET, CONNECTOR_AUTH_TOKEN: 'a-token', TWILIO_AUTH_TOKEN: TWILIO, PUBLIC_URL: 'https://connector.example.com', METRICS_AUTH_TOKEN: 'metrics-token' } });
+    stack = await startStack({
+      env: {
+        EXAMPLE_AWS_KEY: KEY,
+        EXAMPLE_AWS_SECRET: SECRET,
+        CONNECTOR_AUTH_TOKEN: 'a-token',
+        TWILIO_AUTH_TOKEN: TWILIO,
+        PUBLIC_URL: 'https://connector.example.com',
+        METRICS_AUTH_TOKEN: 'metrics-token',
+      },
+    });
   });
   afterAll(async () => {
     await stack.close();
@@ -64,7 +73,7 @@ describe('METRICS_PORT serves /metrics apart from the call port', () => {
     try {
       expect((await fetch(stack.httpUrl + '/metrics')).status).toBe(404);
       const url = stack.connector.metricsUrl!;
-      expect((await (await fetch(url + '/metrics')).text())).toContain('lexconn_active_calls');
+      expect(await (await fetch(url + '/metrics')).text()).toContain('lexconn_active_calls');
     } finally {
       await stack.close();
     }

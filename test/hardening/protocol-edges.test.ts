@@ -38,7 +38,11 @@ describe('path ids', () => {
     '/bots/ORDERFLWRS/botAliases/TSTALIASID/botLocales/en_US/sessions/%2e%2e/conversation',
     '/bots/ORDERFLWRS/botAliases/TSTALIASID/botLocales/en_US/sessions/.../utterance',
   ])('%s is refused with 404 before the upgrade', async (path) => {
-    const res = await rawRequest(portOf(open), [`GET ${path} HTTP/1.1`, 'Host: x', 'Upgrade: websocket', 'Connection: Upgrade', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version: 13', '', ''].join('\r\n'), 1000);
+    const res = await rawRequest(
+      portOf(open),
+      [`GET ${path} HTTP/1.1`, 'Host: x', 'Upgrade: websocket', 'Connection: Upgrade', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version: 13', '', ''].join('\r\n'),
+      1000,
+    );
     expect(statusOf(res)).toBe(404);
   });
 });
@@ -51,7 +55,13 @@ describe('authentication comes before validation', () => {
   it('an unauthenticated Twilio start with a bad setting gets 4003', async () => {
     const ws = await openWs(stack.wsUrl + ROUTES.v2('auth-first-twilio'));
     const closed = closeOf(ws);
-    ws.send(JSON.stringify({ event: 'start', streamSid: 'MZ1', start: { streamSid: 'MZ1', mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 8000, channels: 1 }, customParameters: { ...demoHeaders(), clip_min: 'x' } } }));
+    ws.send(
+      JSON.stringify({
+        event: 'start',
+        streamSid: 'MZ1',
+        start: { streamSid: 'MZ1', mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 8000, channels: 1 }, customParameters: { ...demoHeaders(), clip_min: 'x' } },
+      }),
+    );
     expect(await closed).toEqual({ code: 4003, reason: 'unauthorized' });
   });
 });

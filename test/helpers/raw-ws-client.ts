@@ -20,7 +20,10 @@ export class RawWsClient {
   private upgraded = false;
   private onFrameWaiters: (() => void)[] = [];
 
-  private constructor(readonly sock: net.Socket, private readonly autoReply: boolean) {
+  private constructor(
+    readonly sock: net.Socket,
+    private readonly autoReply: boolean,
+  ) {
     this.ended = new Promise((resolve) => sock.once('close', () => resolve()));
     sock.on('error', () => undefined);
     sock.on('data', (d) => this.onData(d));
