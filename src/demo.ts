@@ -20,7 +20,11 @@ async function main(): Promise<void> {
   const base = loadConfig();
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
   const emulator = await createEmulator({ host: '127.0.0.1', port: base.emulatorPort, voice: base.emulatorVoice, logger });
-  const config = { ...base, lexEndpointUrl: base.lexEndpointUrl ?? emulator.url, example: { ...base.example, awsKey: DEMO_KEY.accessKeyId, awsSecret: DEMO_KEY.secretAccessKey } };
+  const config = {
+    ...base,
+    lexEndpointUrl: base.lexEndpointUrl ?? emulator.url,
+    example: { ...base.example, awsKey: DEMO_KEY.accessKeyId, awsSecret: DEMO_KEY.secretAccessKey, exposeCredentials: true },
+  };
   const connector = await createConnector({ config, logger });
   const { port } = await connector.listen();
   const local = `ws://127.0.0.1:${port}`;
