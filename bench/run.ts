@@ -3,12 +3,14 @@ import { parseArgs } from 'node:util';
 import { machine, table } from './lib/machine.js';
 import { runMicro } from './micro.js';
 import { meetsSlo, runLoad, startServices, type LoadOptions, type LoadResult } from './load.js';
+import { runVadCli } from './vad/run-vad.js';
 
 const USAGE = `npm run bench -- [options]
   (default)          micro-benchmarks, then 200 calls (50% 16 kHz) for 60 s on the v2 route
   --micro            micro-benchmarks only
   --smoke            20 calls for 20 s, no micro; exits 1 on any lost frame or failed turn
   --find-max         ramp the number of calls until the SLO breaks; report calls per connector core
+  --vad              utterance detection on a generated noisy corpus (--vad --help for its options)
   --calls N --duration S --mix16k F --route v1|v2|conversation --delay MS --reply-ms MS --no-pin`;
 
 function row(r: LoadResult): Record<string, unknown> {
@@ -30,6 +32,7 @@ function row(r: LoadResult): Record<string, unknown> {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--vad')) return runVadCli(process.argv.slice(2));
   const { values } = parseArgs({
     options: {
       micro: { type: 'boolean', default: false },

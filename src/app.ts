@@ -1,4 +1,3 @@
-import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
@@ -13,11 +12,12 @@ import type { CallEventSinkFactory } from './call/call-events.js';
 import { liveView } from './call/live-view.js';
 import type { Config } from './config.js';
 import { Metrics } from './metrics.js';
-import type { CallConnection } from './server/call-connection.js';
 import type { ConnectorContext, EmbeddedEmulator } from './server/context.js';
-import { createHttpHandler } from './server/http-routes.js';
+import { createHttpHandler, createMetricsHandler, HTTP_ROUTES } from './server/http-routes.js';
+import { createHttpServer } from './server/http-server.js';
+import { CallRegistry } from './server/call-registry.js';
 import { listen } from './server/listen.js';
-import { type CallRegistry, createUpgradeHandler } from './server/upgrade.js';
+import { createUpgradeHandler } from './server/upgrade.js';
 
 /** What `createConnector` needs; clock, Lex factory and metrics can be replaced in tests. */
 export interface ConnectorDeps {
@@ -40,7 +40,16 @@ export interface Connector {
   /** Closes everything now (1001 for calls in progress). */
   close(): Promise<void>;
   readonly metrics: Metrics;
+  /** Calls in progress (configured, with a session). */
   activeCalls(): number;
+  /** `http://host:port` of the metrics listener, once listening, when `METRICS_PORT` is set. */
+  readonly metricsUrl: string | undefined;
+}
+
+/** The host part of a URL for a listening address (0.0.0.0 and :: are reached on loopback). */
+function hostOf(address: string): string {
+  const host = address === '0.0.0.0' || address === '::' ? '127.0.0.1' : address;
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 /** Creates the connector (does not listen yet). */
@@ -59,62 +68,87 @@ export async function createConnector(deps: ConnectorDeps): Promise<Connector> {
     eventSinks: [liveView, ...(deps.eventSinks ?? [])],
     emulator: deps.emulator,
   };
-  let drained: (() => void) | undefined;
-  const registry: CallRegistry = {
-    calls: new Set<CallConnection>(),
-    draining: false,
-    activeCalls: () => registry.calls.size,
-    onCallEnded: () => {
-      if (registry.calls.size === 0) drained?.();
-    },
-  };
-  const { calls } = registry;
+  const registry = new CallRegistry(config.maxCalls, config.limits.maxPendingConnections);
+  metrics.watchPending(() => registry.pendingConnections());
   const nccoPath = fileURLToPath(new URL('../example_ncco.json', import.meta.url));
   // Chat routes (/chat/…): src/chat/chat-channel.ts, one line of the HTTP route table.
   const chat = createChatChannel({ config, logger, metrics, clock: ctx.clock });
-  const server = http.createServer(createHttpHandler({ config, metrics, logger, state: registry, chat, emulator: deps.emulator }, nccoPath));
-  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes, perMessageDeflate: false });
+  const metricsApart = config.metrics.port !== undefined;
+  const handler = createHttpHandler(
+    { config, metrics, logger, state: registry, chat, emulator: deps.emulator },
+    nccoPath,
+    metricsApart ? HTTP_ROUTES.filter((r) => r.path !== '/metrics') : HTTP_ROUTES,
+  );
+  const server = createHttpServer(handler, config.limits.httpRequestTimeoutMs);
+  const metricsServer = metricsApart ? createHttpServer(createMetricsHandler(metrics, config.metrics.authToken), config.limits.httpRequestTimeoutMs) : undefined;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes, perMessageDeflate: false, autoPong: false });
   server.on('upgrade', createUpgradeHandler(ctx, wss, registry));
-  server.on('clientError', (_err, socket) => socket.destroy());
+  let metricsUrl: string | undefined;
 
+  /** Resolves when every connection has ended, or after `ms`; true when they all did. */
+  const allEnded = (ms: number): Promise<boolean> =>
+    new Promise((resolve) => {
+      if (registry.connections.size === 0) return resolve(true);
+      const timer = ctx.clock.setTimer(() => resolve(false), ms);
+      registry.onIdle = () => {
+        ctx.clock.clearTimer(timer);
+        resolve(true);
+      };
+    });
+
+  /**
+   * Closes every call with 1001 and the servers; a peer that does not answer the close frame
+   * within CLOSE_TIMEOUT_MS is cut, so this ends within that bound whatever the clients do.
+   */
   const closeAll = async (): Promise<void> => {
     chat.close();
-    for (const c of calls) c.close(CloseCodes.GOING_AWAY);
+    for (const c of registry.connections) c.close(CloseCodes.GOING_AWAY);
+    if (!(await allEnded(config.limits.closeTimeoutMs + 1000))) {
+      logger.warn({ connections: registry.connections.size }, 'terminating connections that did not close');
+      for (const c of registry.connections) c.terminate();
+      await allEnded(1000);
+    }
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
+    metricsServer?.close();
+    metricsServer?.closeAllConnections();
     await closed;
   };
 
   return {
     metrics,
-    activeCalls: () => calls.size,
+    activeCalls: () => registry.activeCalls(),
+    get metricsUrl() {
+      return metricsUrl;
+    },
     listen: async () => {
       const { port, address } = await listen(server, config.port, config.host);
       server.on('error', (err) => logger.error({ err, code: 'INTERNAL' }, 'server error'));
-      const host = address === '0.0.0.0' || address === '::' ? '127.0.0.1' : address;
-      return { port, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}` };
+      if (metricsServer) {
+        const m = await listen(metricsServer, config.metrics.port ?? 0, config.host);
+        metricsServer.on('error', (err) => logger.error({ err, code: 'INTERNAL' }, 'metrics server error'));
+        metricsUrl = `http://${hostOf(m.address)}:${m.port}`;
+      }
+      return { port, url: `http://${hostOf(address)}:${port}` };
     },
     drain: async () => {
       registry.draining = true;
-      logger.info({ activeCalls: calls.size, drainTimeoutMs: config.drainTimeoutMs }, 'draining');
+      const startedAt = ctx.clock.now();
+      logger.info({ activeCalls: registry.activeCalls(), drainTimeoutMs: config.drainTimeoutMs }, 'draining');
       const chatDrained = chat.drain();
-      if (calls.size > 0) {
-        await new Promise<void>((resolve) => {
-          const deadline = ctx.clock.setTimer(resolve, config.drainTimeoutMs);
-          drained = () => {
-            ctx.clock.clearTimer(deadline);
-            resolve();
-          };
-        });
-      }
+      // One deadline for calls and chat turns together.
+      const callsEnded = await allEnded(config.drainTimeoutMs);
+      const left = Math.max(0, config.drainTimeoutMs - (ctx.clock.now() - startedAt));
       await new Promise<void>((resolve) => {
-        const deadline = ctx.clock.setTimer(resolve, config.drainTimeoutMs);
+        const deadline = ctx.clock.setTimer(resolve, left);
         void chatDrained.then(() => {
           ctx.clock.clearTimer(deadline);
           resolve();
         });
       });
+      const cut = registry.connections.size;
       await closeAll();
+      logger.info({ callsEnded, closedAtDeadline: cut, durationMs: Math.round(ctx.clock.now() - startedAt) }, 'drained');
     },
     close: closeAll,
   };

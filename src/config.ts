@@ -55,6 +55,26 @@ export interface Config {
   example: ExampleBot;
   /** Chat channel: Twilio Conversations tenants and the generic chat API (`src/chat/chat-config.ts`). */
   chat: ChatConfig;
+  /** Bounds that keep one client from hurting the others (docs/operations.md, "Threat model and limits"). */
+  limits: Limits;
+  /** `/metrics` protection: a bearer token (`METRICS_AUTH_TOKEN`) and/or a port of its own (`METRICS_PORT`). */
+  metrics: { authToken?: string; port?: number };
+}
+
+/** Per-connection and per-call bounds (docs/operations.md, "Threat model and limits"). */
+export interface Limits {
+  /** Connections that have not yet authenticated (no valid bearer, signature or first-message token) (`MAX_PENDING_CONNECTIONS`). */
+  maxPendingConnections: number;
+  /** Text messages (DTMF, marks, other events) and pings per second per call, sustained; bursts of twice that (`MAX_CONTROL_MESSAGES_PER_SECOND`). */
+  controlMessagesPerSecond: number;
+  /** Lex requests per minute per call on the per-utterance routes, sustained; bursts of 10 (`MAX_LEX_REQUESTS_PER_MINUTE`). */
+  lexRequestsPerMinute: number;
+  /** Whole-request deadline of plain HTTP requests, headers and body (`HTTP_REQUEST_TIMEOUT_MS`); then 408. */
+  httpRequestTimeoutMs: number;
+  /** Time a peer gets to answer our close frame before its socket is cut (`CLOSE_TIMEOUT_MS`). */
+  closeTimeoutMs: number;
+  /** A Twilio upgrade signature is good for one live connection at a time (`TWILIO_SIGNATURE_SINGLE_USE`). */
+  twilioSignatureSingleUse: boolean;
 }
 
 /** The example bot of `/answer` and `/twiml` (`EXAMPLE_*`). */
@@ -66,12 +86,24 @@ export interface ExampleBot {
   localeId: string;
   awsKey?: string;
   awsSecret?: string;
+  /** Serve `awsKey`/`awsSecret` from `/answer` and `/twiml` (`EXAMPLE_EXPOSE_CREDENTIALS`, local development only); placeholders otherwise. */
+  exposeCredentials: boolean;
   route: RouteKind;
 }
 
 /** The example bot's route for one call's Lex session id. */
 export function exampleRoute(e: ExampleBot, sessionId: string): CallRoute {
   return e.route === 'v1' ? { api: 'v1', botName: e.botName, botAlias: e.botAlias, userId: sessionId } : { api: e.route, botId: e.botId, botAliasId: e.botAliasId, localeId: e.localeId, sessionId };
+}
+
+/**
+ * The credentials `/answer` and `/twiml` put in their examples: the configured ones only with
+ * `EXAMPLE_EXPOSE_CREDENTIALS=true` (or the embedded emulator's public demo pair), placeholders
+ * otherwise, so an unauthenticated GET never serves a secret.
+ */
+export function exampleCredentials(e: ExampleBot): { awsKey: string; awsSecret: string } {
+  if (e.exposeCredentials && e.awsKey && e.awsSecret) return { awsKey: e.awsKey, awsSecret: e.awsSecret };
+  return { awsKey: 'YOUR_AWS_ACCESS_KEY_ID', awsSecret: 'YOUR_AWS_SECRET_ACCESS_KEY' };
 }
 
 /** The embedded emulator's voices (the emulator's `VOICE_NAMES`; a unit test keeps the two lists equal). */
@@ -149,7 +181,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     maxCalls: int(env, 'MAX_CALLS', 1000, 1, 100_000),
     maxMessageBytes: int(env, 'MAX_MESSAGE_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),
-    firstMessageTimeoutMs: int(env, 'FIRST_MESSAGE_TIMEOUT_MS', 5000, 100, 600_000),
+    firstMessageTimeoutMs: int(env, 'FIRST_MESSAGE_TIMEOUT_MS', 2000, 100, 600_000),
     maxCallMs: int(env, 'MAX_CALL_MS', 2 * 3600_000, 1000, 24 * 3600_000),
     pacerLeadMs: int(env, 'PACER_LEAD_MS', 100, 20, 2000),
     maxBufferedBytes: int(env, 'MAX_BUFFERED_BYTES', 512 * 1024, 16 * 1024, 64 * 1024 * 1024),
@@ -169,8 +201,22 @@ export function loadConfig(env: Env = process.env): Config {
       localeId: lexId(env, 'EXAMPLE_LOCALE_ID', 'localeId', 'en_US'),
       awsKey: env.EXAMPLE_AWS_KEY || undefined,
       awsSecret: env.EXAMPLE_AWS_SECRET || undefined,
+      exposeCredentials: bool(env, 'EXAMPLE_EXPOSE_CREDENTIALS', false),
       route,
     },
     chat: loadChatConfig(env),
+    limits: loadLimits(env),
+    metrics: { authToken: env.METRICS_AUTH_TOKEN || undefined, port: env.METRICS_PORT ? int(env, 'METRICS_PORT', 0, 0, 65535) : undefined },
+  };
+}
+
+function loadLimits(env: Env): Limits {
+  return {
+    maxPendingConnections: int(env, 'MAX_PENDING_CONNECTIONS', 100, 1, 100_000),
+    controlMessagesPerSecond: int(env, 'MAX_CONTROL_MESSAGES_PER_SECOND', 50, 1, 10_000),
+    lexRequestsPerMinute: int(env, 'MAX_LEX_REQUESTS_PER_MINUTE', 60, 1, 6000),
+    httpRequestTimeoutMs: int(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, 1000, 600_000),
+    closeTimeoutMs: int(env, 'CLOSE_TIMEOUT_MS', 2000, 100, 30_000),
+    twilioSignatureSingleUse: bool(env, 'TWILIO_SIGNATURE_SINGLE_USE', true),
   };
 }

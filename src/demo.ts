@@ -136,7 +136,7 @@ async function main(): Promise<void> {
   const logger = createLogger(opts.logLevel);
   const nodeNotice = takeOverSdkNodeWarning();
   const lex = opts.lexEndpoint ? await otherEmulator(opts.lexEndpoint) : await ownEmulator(base, logger);
-  const config: Config = { ...base, lexEndpointUrl: lex.url, example: { ...base.example, awsKey: DEMO_KEY.accessKeyId, awsSecret: DEMO_KEY.secretAccessKey } };
+  const config: Config = { ...base, lexEndpointUrl: lex.url, example: { ...base.example, awsKey: DEMO_KEY.accessKeyId, awsSecret: DEMO_KEY.secretAccessKey, exposeCredentials: true } };
   const turns: TurnRecord[] = [];
   const record = { emit: (e: { type: string; turn?: TurnRecord }) => void (e.type === 'turn' && e.turn && turns.push(e.turn)) };
   const connector = await createConnector({ config, logger, emulator: lex.embedded, eventSinks: [(source) => (source.platform === 'vonage' ? record : undefined)] });

@@ -26,7 +26,8 @@ async function main(): Promise<void> {
     config = {
       ...config,
       lexEndpointUrl: emulator.url,
-      example: { ...config.example, awsKey: config.example.awsKey ?? DEMO_KEY.accessKeyId, awsSecret: config.example.awsSecret ?? DEMO_KEY.secretAccessKey },
+      // The demo pair is public (it only opens the local emulator), so the examples may show it.
+      example: config.example.awsKey ? config.example : { ...config.example, awsKey: DEMO_KEY.accessKeyId, awsSecret: DEMO_KEY.secretAccessKey, exposeCredentials: true },
     };
     logger.info({ emulator: emulator.url, aws_key: DEMO_KEY.accessKeyId }, 'embedded Lex emulator is the Lex back-end (set LEX_ENDPOINT_URL or EMBEDDED_EMULATOR=false for AWS)');
   }
@@ -44,6 +45,8 @@ async function main(): Promise<void> {
     connector
       .drain()
       .then(() => emulator?.close())
+      // Every "call ended" line is out before the process goes.
+      .then(() => new Promise<void>((resolve) => logger.flush(() => resolve())))
       .then(() => process.exit(0))
       .catch((err: unknown) => {
         logger.error({ err }, 'shutdown failed');

@@ -6,6 +6,20 @@ export class Metrics {
   readonly activeCalls = new Gauge({ name: 'lexconn_active_calls', help: 'Calls in progress', labelNames: ['platform', 'route'], registers: [this.registry] });
   readonly calls = new Counter({ name: 'lexconn_calls_total', help: 'Calls started', labelNames: ['platform', 'route'], registers: [this.registry] });
   readonly closes = new Counter({ name: 'lexconn_call_closes_total', help: 'Calls ended, by WebSocket close code', labelNames: ['code'], registers: [this.registry] });
+  /** Read at scrape time from what `watchPending` gave. */
+  private pending: () => number = () => 0;
+  readonly pendingConnections: Gauge = new Gauge({
+    name: 'lexconn_pending_connections',
+    help: 'WebSocket connections still waiting to authenticate (not counted against MAX_CALLS)',
+    registers: [this.registry],
+    collect: (): void => this.pendingConnections.set(this.pending()),
+  });
+  readonly limitExceeded = new Counter({
+    name: 'lexconn_limit_exceeded_total',
+    help: 'Calls closed with 4009 for going past a per-call bound: control_messages, audio, lex_requests, lex_events',
+    labelNames: ['limit'],
+    registers: [this.registry],
+  });
   readonly rejected = new Counter({ name: 'lexconn_upgrades_rejected_total', help: 'WebSocket upgrades refused before the handshake', labelNames: ['status'], registers: [this.registry] });
   readonly turns = new Counter({ name: 'lexconn_turns_total', help: 'Bot turns (replies started)', labelNames: ['route'], registers: [this.registry] });
   readonly turnLatency = new Histogram({
@@ -47,5 +61,10 @@ export class Metrics {
   constructor(defaults = true) {
     // Includes nodejs_eventloop_lag_* (event-loop delay) and process CPU/RSS.
     if (defaults) collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
+  }
+
+  /** Where `lexconn_pending_connections` reads its value. */
+  watchPending(count: () => number): void {
+    this.pending = count;
   }
 }

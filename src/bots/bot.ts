@@ -76,9 +76,10 @@ export interface ConversationSetup {
 export interface ConversationStream {
   /** One 20 ms chunk of 8 kHz PCM16; false when it was dropped (the bot is not keeping up). */
   sendAudio(chunk: Uint8Array): boolean;
-  sendDtmf(key: string): void;
-  /** The caller has heard the whole prompt. */
-  sendPlaybackCompletion(): void;
+  /** One DTMF key; false when refused (too many events waiting for the bot: the session ends the call). */
+  sendDtmf(key: string): boolean;
+  /** The caller has heard the whole prompt; false when refused as `sendDtmf`. */
+  sendPlaybackCompletion(): boolean;
   /** The caller hung up: end the stream politely. */
   disconnect(): void;
   /** Ends the stream now. */

@@ -33,14 +33,22 @@ function credentials(call: LexCredentials) {
   return { accessKeyId: call.awsKey, secretAccessKey: call.awsSecret, sessionToken: call.awsSessionToken };
 }
 
+/** The longest utterance a call may stream into one request (`clip_max` at most), ms. */
+const LONGEST_UTTERANCE_MS = 15_000;
+
 /**
  * The production factory. Per-utterance requests use HTTP/1.1 with a keep-alive agent
  * per call (the next utterance reuses the connection); StartConversation needs HTTP/2.
+ * `timeoutMs` (LEX_TIMEOUT_MS) is Lex's time to answer once the caller's input ended: the
+ * sessions time that themselves; here it bounds a silent socket, and the whole request is only
+ * backstopped at the longest utterance plus that time, since the request streams while the
+ * caller speaks.
  */
 export function createLexClientFactory(s: LexSettings): LexClientFactory {
   const http1 = () =>
     new NodeHttpHandler({
-      requestTimeout: s.timeoutMs,
+      requestTimeout: LONGEST_UTTERANCE_MS + s.timeoutMs,
+      socketTimeout: s.timeoutMs,
       connectionTimeout: Math.min(s.timeoutMs, 3000),
       throwOnRequestTimeout: true,
       httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 2 }),

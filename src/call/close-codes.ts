@@ -9,10 +9,16 @@ export const CloseCodes = {
   STREAM_STOPPED: { code: 1000, reason: 'stream stopped' },
   /** The server is shutting down and the drain deadline passed. */
   GOING_AWAY: { code: 1001, reason: 'server shutting down' },
+  /** A frame broke the WebSocket protocol (sent by the ws library). */
+  WS_PROTOCOL: { code: 1002, reason: 'websocket protocol error' },
+  /** A text message was not valid UTF-8 (sent by the ws library). */
+  INVALID_UTF8: { code: 1007, reason: 'invalid UTF-8' },
   /** A message exceeded MAX_MESSAGE_BYTES (sent by the ws library). */
   TOO_BIG: { code: 1009, reason: 'message too big' },
   /** An unexpected internal error. */
   INTERNAL: { code: 1011, reason: 'internal error' },
+  /** The call authenticated with its first message while MAX_CALLS calls were in progress: try again later. */
+  CAPACITY: { code: 1013, reason: 'server at capacity' },
   /** A text message was not valid JSON, or not a JSON object, or the first message was not the platform's start message. */
   BAD_MESSAGE: { code: 4000, reason: 'malformed message' },
   /** Binary audio arrived before the configuration message. */
@@ -29,8 +35,10 @@ export const CloseCodes = {
   SLOW_CONSUMER: { code: 4006, reason: 'slow consumer' },
   /** A Twilio message broke the protocol (media before start, wrong streamSid, invalid base64). */
   PROTOCOL_ERROR: { code: 4007, reason: 'protocol error' },
-  /** The Lex conversation stream failed and could not be reopened. */
+  /** The Lex conversation stream failed, or stayed silent, and could not be reopened. */
   LEX_STREAM_FAILED: { code: 4008, reason: 'lex stream failed' },
+  /** The call went past a per-call bound (control messages, audio, Lex requests, events queued to Lex); the reason names it. */
+  RATE_LIMITED: { code: 4009, reason: 'rate limit exceeded' },
 } as const;
 
 /** A named close (code + reason). */
@@ -53,4 +61,11 @@ export function reasonOfCode(code: number): string {
   if (code === 1005) return 'no status';
   if (code === 1006) return 'connection lost';
   return 'other';
+}
+
+const KNOWN_CODES = new Set<number>([...Object.values(CloseCodes).map((s) => s.code), 1005, 1006]);
+
+/** The `code` label of `lexconn_call_closes_total`: a documented code, or `other` (labels never come from a client). */
+export function closeCodeLabel(code: number): string {
+  return KNOWN_CODES.has(code) ? String(code) : 'other';
 }

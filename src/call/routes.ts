@@ -1,8 +1,10 @@
 import { PathTemplate } from './path-template.js';
 
 // Lex's own identifier rules (protocols.md §3.2, §4.1), so a bad path is refused before the upgrade.
-const SESSION_ID = /^[0-9a-zA-Z._:-]{2,100}$/;
-const V1_NAME = /^[0-9a-zA-Z._$-]{1,100}$/;
+// Ids made only of dots (`.`, `..`, also percent-encoded) are refused too: they would become path
+// segments of the Lex request.
+const SESSION_ID = /^(?!\.+$)[0-9a-zA-Z._:-]{2,100}$/;
+const V1_NAME = /^(?!\.+$)[0-9a-zA-Z._$-]{1,100}$/;
 const V2_ID = /^[0-9a-zA-Z]{1,10}$/;
 
 /** Identifier patterns of Lex paths: bot names and aliases (V1), ids and locales (V2), session ids (both). */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { LEX_IDS, routePath } from '../call/routes.js';
-import { exampleRoute, type Config } from '../config.js';
+import { exampleCredentials, exampleRoute, type Config } from '../config.js';
 import { publicOrigin } from './public-url.js';
 
 /** An NCCO (Vonage call control object): a list of actions. */
@@ -17,14 +17,15 @@ export function answerNcco(template: Ncco, req: IncomingMessage, config: Config)
   const fromPlatform = q.get('conversation_uuid') ?? q.get('uuid') ?? '';
   const e = config.example;
   const path = routePath(exampleRoute(e, LEX_IDS.sessionId.test(fromPlatform) ? fromPlatform : randomUUID()));
+  const { awsKey, awsSecret } = exampleCredentials(e);
   const ncco: Ncco = JSON.parse(JSON.stringify(template));
   for (const action of ncco) {
     if (action.eventUrl) action.eventUrl = [config.eventUrl ?? `${http}/event`];
     for (const ep of action.endpoint ?? []) {
       if (ep.type !== 'websocket') continue;
       ep.uri = `${ws}${path}`;
-      if (ep.headers && e.awsKey) ep.headers.aws_key = e.awsKey;
-      if (ep.headers && e.awsSecret) ep.headers.aws_secret = e.awsSecret;
+      if (ep.headers) ep.headers.aws_key = awsKey;
+      if (ep.headers) ep.headers.aws_secret = awsSecret;
     }
   }
   return ncco;

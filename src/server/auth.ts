@@ -76,14 +76,16 @@ export function twilioAuth(req: IncomingMessage, authToken: string, schemes: str
 /**
  * The upgrade policy: a wrong bearer token is refused (401); with `TWILIO_AUTH_TOKEN` set,
  * an upgrade needs a valid Twilio signature or a valid bearer token (403). `preAuthorized`
- * means the first message's `token` is not needed.
+ * means the first message's `token` is not needed; `twilioSignature` is the valid signature
+ * that admitted it (for the one-live-connection-per-signature rule).
  */
-export function authorizeUpgrade(req: IncomingMessage, config: Config): { refuse: ErrorCode } | { preAuthorized: boolean } {
+export function authorizeUpgrade(req: IncomingMessage, config: Config): { refuse: ErrorCode } | { preAuthorized: boolean; twilioSignature?: string } {
   const bearer = config.connectorAuthToken ? bearerAuth(req, config.connectorAuthToken) : 'absent';
   if (bearer === 'invalid') return { refuse: 'UNAUTHORIZED' };
   if (!config.twilioAuthToken) return { preAuthorized: bearer === 'valid' };
   // Signed over the wss:// URL; https:// accepted too.
   const twilio = twilioAuth(req, config.twilioAuthToken, ['wss', 'https'], config.publicUrl);
   if (twilio === 'invalid' || (twilio === 'absent' && bearer !== 'valid')) return { refuse: 'SIGNATURE_INVALID' };
-  return { preAuthorized: true };
+  const sig = req.headers['x-twilio-signature'];
+  return { preAuthorized: true, twilioSignature: twilio === 'valid' && typeof sig === 'string' ? sig : undefined };
 }

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
-import { parseCallConfig, type CallConfig } from '../call/call-config.js';
-import { CloseCodes, closeReason, type CloseSpec, reasonOfCode } from '../call/close-codes.js';
-import { lexSessionId, type CallRoute } from '../call/routes.js';
 import { type CallEventSink, fanOut, NO_EVENTS } from '../call/call-events.js';
+import { parseCallConfig, type CallConfig } from '../call/call-config.js';
+import { CallLimits } from '../call/call-limits.js';
+import { CloseCodes, closeCodeLabel, closeReason, type CloseSpec, reasonOfCode } from '../call/close-codes.js';
+import { lexSessionId, type CallRoute } from '../call/routes.js';
 import { asConnectorError, ConnectorError } from '../errors.js';
 import { createBot } from '../bots/bot-factory.js';
 import { createSession } from '../session/create-session.js';
@@ -15,10 +16,21 @@ import type { Configured, PlatformAdapter, WireTransport } from '../transports/t
 import { safeEqual } from './auth.js';
 import type { ConnectorContext } from './context.js';
 
+/** How the upgrade admitted a connection, and how it gets a call slot later. */
+export interface Admission {
+  /** The upgrade carried a valid bearer token or Twilio signature: the first message's `token` is not needed. */
+  preAuthorized: boolean;
+  /** The connection already holds one of the `MAX_CALLS` slots (it was admitted as authenticated, or no auth is configured). */
+  holdsSlot: boolean;
+  /** Takes a slot for a connection that authenticated with its first message; false when none is free (close 1013). */
+  claimSlot(): boolean;
+}
+
 /**
  * One WebSocket from a platform: finds the platform by its opening message (`PLATFORMS`),
- * validates the call's settings, then hands the call to its session. Owns the call's timers,
- * the one place where an error becomes a close code, and the one idempotent end.
+ * authenticates, validates the call's settings, then hands the call to its session. Owns the
+ * call's timers and rate bounds, the one place where an error becomes a close code, the close
+ * code that is recorded, and the one idempotent end.
  */
 export class CallConnection {
   readonly callId = randomUUID();
@@ -29,8 +41,12 @@ export class CallConnection {
   private transport: WireTransport | undefined;
   private session: Session | undefined;
   private readonly startedAt: number;
+  private readonly limits: CallLimits;
   private firstTimer: unknown;
   private maxTimer: unknown;
+  private closeTimer: unknown;
+  /** The close this side chose, whatever code the peer answers with (or none, if it never does). */
+  private decided: CloseSpec | undefined;
   private sessionEnded = false;
   private finished = false;
   private events: CallEventSink = NO_EVENTS;
@@ -39,44 +55,80 @@ export class CallConnection {
     private readonly ws: WebSocket,
     private readonly route: CallRoute,
     private readonly ctx: ConnectorContext,
-    /** True when the upgrade carried a valid bearer token or Twilio signature. */
-    private readonly preAuthorized: boolean,
+    private readonly admission: Admission,
     private readonly onEnded: (c: CallConnection) => void,
   ) {
     this.startedAt = ctx.clock.now();
     this.log = ctx.logger.child({ callId: this.callId, route: route.api });
+    this.limits = new CallLimits(ctx.clock, ctx.config.limits);
     this.firstTimer = ctx.clock.setTimer(() => this.close(CloseCodes.CONFIG_TIMEOUT), ctx.config.firstMessageTimeoutMs);
-    ws.on('message', (data: Buffer, isBinary: boolean) => {
-      try {
-        this.onMessage(data, isBinary);
-      } catch (err) {
-        this.fail(err);
-      }
-    });
+    ws.on('message', (data: Buffer, isBinary: boolean) => this.guard(() => this.onMessage(data, isBinary)));
+    // Pings are control messages too: a burst of them is a flood like any other, closed with
+    // 4009 and a close frame (the server does not auto-pong, so ws never cuts the socket itself).
+    ws.on('ping', (data: Buffer) =>
+      this.guard(() => {
+        this.limits.control();
+        ws.pong(data);
+      }),
+    );
     ws.on('close', (code: number) => this.finish(code));
     ws.on('error', (err) => this.log.debug({ err: { message: err.message } }, 'socket error'));
   }
 
+  /** True while the call has a running session (counted in `lexconn_active_calls`). */
+  get active(): boolean {
+    return this.session !== undefined && !this.sessionEnded;
+  }
+
+  /** True while the connection waits to authenticate without a call slot. */
+  get pending(): boolean {
+    return !this.admission.holdsSlot && !this.finished;
+  }
+
   /** Closes the call with a documented code (session, limits and drain all end here); its session ends at once. */
   close(spec: CloseSpec, detail?: string): void {
+    this.decide(spec);
     if (this.transport) this.transport.close(spec, detail);
     else if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) this.ws.close(spec.code, closeReason(spec, detail));
     this.endSession();
+  }
+
+  /** Cuts the socket without a close handshake (a peer that never answers our close frame). */
+  terminate(): void {
+    this.ws.terminate();
+  }
+
+  /** Runs a socket event handler; any error ends this call only. */
+  private guard(fn: () => void): void {
+    if (this.finished || this.decided) return;
+    try {
+      fn();
+    } catch (err) {
+      this.fail(err);
+    }
   }
 
   /** Ends the call for an error: its code picks the close (`ERRORS`); anything else is a bug (1011). */
   private fail(err: unknown): void {
     const e = asConnectorError(err);
     this.ctx.metrics.errors.inc({ code: e.code });
+    if (e.code === 'RATE_LIMITED') this.ctx.metrics.limitExceeded.inc({ limit: (e.detail ?? 'unknown').replace(/ /g, '_') });
     if (e.code === 'INTERNAL') this.log.error({ err }, 'call failed');
     else this.log.info({ code: e.code, detail: e.detail }, e.message);
     this.close(e.close, e.detail);
   }
 
+  /** Records the close this side chose (the first one wins) and gives the peer `CLOSE_TIMEOUT_MS` to answer it. */
+  private decide(spec: CloseSpec): void {
+    if (this.decided || this.finished) return;
+    this.decided = spec;
+    this.closeTimer = this.ctx.clock.setTimer(() => this.terminate(), this.ctx.config.limits.closeTimeoutMs);
+  }
+
   private onMessage(data: Buffer, isBinary: boolean): void {
-    if (this.finished) return;
     if (this.transport) return this.transport.onMessage(data, isBinary);
     if (isBinary) throw new ConnectorError('AUDIO_BEFORE_CONFIG');
+    this.limits.control();
     const msg = parseJsonObject(data);
     let configured: Configured;
     if (this.awaiting) {
@@ -85,8 +137,15 @@ export class CallConnection {
       this.platform = PLATFORMS.find((p) => p.claims(msg));
       if (!this.platform) throw new ConnectorError('MESSAGE_MALFORMED', undefined, { detail: `expected ${[...new Set(PLATFORMS.map((p) => p.opening))].join(' or ')}` });
       const { emulator } = this.ctx;
-      const script = emulator && ((t: string[]) => emulator.script(lexSessionId(this.route), t));
-      configured = this.platform.configure(msg, this.ws, { maxBufferedBytes: this.ctx.config.maxBufferedBytes, onClose: () => this.endSession(), scriptRecognition: script });
+      configured = this.platform.configure(msg, this.ws, {
+        maxBufferedBytes: this.ctx.config.maxBufferedBytes,
+        onClose: (spec) => {
+          this.decide(spec);
+          this.endSession();
+        },
+        limits: this.limits,
+        scriptRecognition: emulator && ((t: string[]) => emulator.script(lexSessionId(this.route), t)),
+      });
     }
     if ('awaiting' in configured) {
       this.awaiting = configured.awaiting;
@@ -94,14 +153,20 @@ export class CallConnection {
     }
     this.awaiting = undefined;
     if (configured.ids) this.log.debug(configured.ids, 'platform ids');
-    this.start(configured.transport, this.authorize(parseCallConfig(configured.fields, this.route.api)));
+    // Authentication first: an unauthenticated client learns nothing about its settings.
+    this.authorize(configured.fields.token);
+    this.start(configured.transport, parseCallConfig(configured.fields, this.route.api));
   }
 
-  /** With CONNECTOR_AUTH_TOKEN set, a call not vouched for at the upgrade needs the first message's `token` (4003). */
-  private authorize(call: CallConfig): CallConfig {
+  /**
+   * With CONNECTOR_AUTH_TOKEN set, a call not vouched for at the upgrade needs the first
+   * message's `token` (4003); a connection that authenticates this way then needs a free call
+   * slot (1013).
+   */
+  private authorize(token: unknown): void {
     const required = this.ctx.config.connectorAuthToken;
-    if (required && !this.preAuthorized && !(call.token !== undefined && safeEqual(call.token, required))) throw new ConnectorError('UNAUTHORIZED');
-    return call;
+    if (required && !this.admission.preAuthorized && !(typeof token === 'string' && safeEqual(token, required))) throw new ConnectorError('UNAUTHORIZED');
+    if (!this.admission.holdsSlot && !this.admission.claimSlot()) throw new ConnectorError('CAPACITY');
   }
 
   private start(transport: WireTransport, call: CallConfig): void {
@@ -121,6 +186,8 @@ export class CallConnection {
       resamplers: ctx.resamplers,
       leadMs: ctx.config.pacerLeadMs,
       dtmfTimeoutMs: ctx.config.dtmfTimeoutMs,
+      lexTimeoutMs: ctx.config.lexTimeoutMs,
+      limits: this.limits,
       route: this.route.api,
     };
     const end = (why: CloseSpec | ConnectorError): void => (why instanceof ConnectorError ? this.fail(why) : this.close(why));
@@ -141,17 +208,18 @@ export class CallConnection {
     this.session.close();
   }
 
-  private finish(code: number): void {
+  private finish(peerCode: number): void {
     if (this.finished) return;
     this.finished = true;
     const { ctx } = this;
-    if (this.firstTimer !== undefined) ctx.clock.clearTimer(this.firstTimer);
-    if (this.maxTimer !== undefined) ctx.clock.clearTimer(this.maxTimer);
+    for (const t of [this.firstTimer, this.maxTimer, this.closeTimer]) if (t !== undefined) ctx.clock.clearTimer(t);
     this.endSession();
-    ctx.metrics.closes.inc({ code: String(code) });
+    // The code this side decided, when it decided one; the peer's otherwise (its own hang-up).
+    const code = this.decided?.code ?? peerCode;
+    ctx.metrics.closes.inc({ code: closeCodeLabel(code) });
     const durationMs = Math.round(ctx.clock.now() - this.startedAt);
     this.log.info({ platform: this.platform?.name ?? 'unknown', closeCode: code, durationMs, ...this.session?.stats }, 'call ended');
-    if (this.session) this.events.emit({ type: 'call.ended', closeCode: code, reason: reasonOfCode(code), durationMs, turns: this.session.stats.turns ?? 0 });
+    if (this.session) this.events.emit({ type: 'call.ended', closeCode: code, reason: this.decided?.reason ?? reasonOfCode(code), durationMs, turns: this.session.stats.turns ?? 0 });
     this.onEnded(this);
   }
 }

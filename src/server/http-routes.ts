@@ -6,7 +6,7 @@ import type { Config } from '../config.js';
 import { asConnectorError, ConnectorError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import { answerNcco, type Ncco } from './answer.js';
-import { twilioAuth } from './auth.js';
+import { bearerAuth, twilioAuth } from './auth.js';
 import type { EmbeddedEmulator } from './context.js';
 import { vonageEvent } from './event-webhook.js';
 import { readForm, send, sendError } from './http.js';
@@ -16,7 +16,10 @@ import { exampleTwiml } from './twiml.js';
 /** State the HTTP endpoints report. */
 export interface HttpState {
   draining: boolean;
+  /** Calls in progress (as `lexconn_active_calls`). */
   activeCalls(): number;
+  /** Connections still waiting to authenticate. */
+  pendingConnections(): number;
 }
 
 /** What every HTTP route handler gets. */
@@ -53,6 +56,22 @@ async function twiml(req: IncomingMessage, res: ServerResponse, { config }: Http
   send(res, 200, 'text/xml', exampleTwiml(req, config, params));
 }
 
+/** `/metrics`, behind `METRICS_AUTH_TOKEN` (bearer) when it is set (401 otherwise). */
+async function serveMetrics(req: IncomingMessage, res: ServerResponse, metrics: Metrics, token: string | undefined): Promise<void> {
+  if (token !== undefined && bearerAuth(req, token) !== 'valid') throw new ConnectorError('UNAUTHORIZED');
+  send(res, 200, metrics.registry.contentType, await metrics.registry.metrics());
+}
+
+/** The listener of `METRICS_PORT`: `/metrics` only (404 for anything else). */
+export function createMetricsHandler(metrics: Metrics, token: string | undefined) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const fail = (err: unknown): void => sendError(res, asConnectorError(err));
+    if ((req.url ?? '/').split('?')[0] !== '/metrics') return fail(new ConnectorError('ROUTE_NOT_FOUND'));
+    if (req.method !== 'GET' && req.method !== 'HEAD') return fail(new ConnectorError('METHOD_NOT_ALLOWED'));
+    serveMetrics(req, res, metrics, token).catch(fail);
+  };
+}
+
 /**
  * The HTTP routes, one line each (WebSocket routes are `call/routes.ts`). A new route is a
  * line here; its handler uses `auth.ts` for bearer tokens or Twilio signatures.
@@ -64,14 +83,18 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
   // The browser client (docs/browser.md): static files and config.json.
   { path: /^\/phone(\/|$)/, methods: READ, handle: (req, res, { config, emulator }) => phonePage(req, res, config, emulator) },
   { path: '/ping', methods: READ, handle: (_req, res) => send(res, 200, 'text/plain', 'ok') },
-  { path: '/health', methods: READ, handle: (_req, res, { state }) => send(res, 200, 'application/json', JSON.stringify({ status: 'ok', activeCalls: state.activeCalls() })) },
+  {
+    path: '/health',
+    methods: READ,
+    handle: (_req, res, { state }) => send(res, 200, 'application/json', JSON.stringify({ status: 'ok', activeCalls: state.activeCalls(), pendingConnections: state.pendingConnections() })),
+  },
   {
     path: '/ready',
     methods: READ,
     handle: (_req, res, { state }) =>
       state.draining ? send(res, 503, 'application/json', JSON.stringify({ ready: false, draining: true })) : send(res, 200, 'application/json', JSON.stringify({ ready: true })),
   },
-  { path: '/metrics', methods: READ, handle: async (_req, res, { metrics }) => send(res, 200, metrics.registry.contentType, await metrics.registry.metrics()) },
+  { path: '/metrics', methods: READ, handle: (req, res, { metrics, config }) => serveMetrics(req, res, metrics, config.metrics.authToken) },
   // `/chat/twilio` and `/chat/bots/…/text` (docs/chat.md): the channel checks methods, auth and bodies, and answers its own errors.
   { path: /^\/chat\//, methods: ANY, handle: (req, res, { chat }) => void chat.handle(req, res) },
 ];

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { exampleRoute, type Config } from '../config.js';
+import { exampleCredentials, exampleRoute, type Config } from '../config.js';
 import { LEX_IDS, routePath } from '../call/routes.js';
 import { publicOrigin } from './public-url.js';
 
@@ -18,9 +18,10 @@ export function exampleTwiml(req: IncomingMessage, config: Config, params: Recor
   const e = config.example;
   const callSid = params.CallSid ?? new URL(req.url ?? '/', 'http://x').searchParams.get('CallSid') ?? '';
   const path = routePath(exampleRoute(e, LEX_IDS.sessionId.test(callSid) ? callSid : randomUUID()));
+  const { awsKey, awsSecret } = exampleCredentials(e);
   const parameters: [string, string][] = [
-    ['aws_key', e.awsKey ?? 'YOUR_AWS_ACCESS_KEY_ID'],
-    ['aws_secret', e.awsSecret ?? 'YOUR_AWS_SECRET_ACCESS_KEY'],
+    ['aws_key', awsKey],
+    ['aws_secret', awsSecret],
     ['aws_region', 'us-east-1'],
   ];
   if (e.route === 'conversation') parameters.push(['welcome_message', 'Hello, I am Lex, how can I help you?']);

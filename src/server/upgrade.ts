@@ -4,9 +4,9 @@ import type { WebSocketServer } from 'ws';
 import { parseRoute } from '../call/routes.js';
 import { ConnectorError, type ErrorCode } from '../errors.js';
 import { authorizeUpgrade } from './auth.js';
-import { CallConnection } from './call-connection.js';
+import { type Admission, CallConnection } from './call-connection.js';
 import type { ConnectorContext } from './context.js';
-import type { HttpState } from './http-routes.js';
+import type { CallRegistry } from './call-registry.js';
 
 const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' };
 
@@ -17,17 +17,12 @@ function refuse(socket: Duplex, status: number, message: string): void {
   socket.destroy();
 }
 
-/** The calls in progress and whether new ones are taken. */
-export interface CallRegistry extends HttpState {
-  readonly calls: Set<CallConnection>;
-  draining: boolean;
-  /** Runs when a call has ended and been removed. */
-  onCallEnded(): void;
-}
-
 /**
- * WebSocket upgrades: the path must be a call route (404), the server must take calls (503),
- * and the request must pass `authorizeUpgrade` (401/403), all before the WebSocket exists.
+ * WebSocket upgrades: the path must be a call route (404), the request must pass
+ * `authorizeUpgrade` (401/403; a Twilio signature already in use on a live connection: 403),
+ * and the server must have room (503): a call slot for an authenticated connection, a place in
+ * the smaller pending pool for one that still has to authenticate with its first message. All
+ * before the WebSocket exists.
  */
 export function createUpgradeHandler(ctx: ConnectorContext, wss: WebSocketServer, registry: CallRegistry) {
   return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
@@ -40,15 +35,27 @@ export function createUpgradeHandler(ctx: ConnectorContext, wss: WebSocketServer
     const route = parseRoute(req.url ?? '/');
     if (!route) return reject('ROUTE_NOT_FOUND');
     if (registry.draining) return reject('DRAINING');
-    if (registry.calls.size >= ctx.config.maxCalls) return reject('OVERLOADED');
     const auth = authorizeUpgrade(req, ctx.config);
     if ('refuse' in auth) return reject(auth.refuse);
+    const signature = ctx.config.limits.twilioSignatureSingleUse ? auth.twilioSignature : undefined;
+    if (signature && registry.signatureInUse(signature)) return reject('SIGNATURE_REPLAYED');
+    // Without any auth configured there is nothing to wait for: every connection is a call.
+    const authRequired = ctx.config.connectorAuthToken !== undefined || ctx.config.twilioAuthToken !== undefined;
+    const holdsSlot = auth.preAuthorized || !authRequired;
+    if (holdsSlot && !registry.hasFreeSlot()) return reject('OVERLOADED');
+    if (!holdsSlot && !registry.hasPendingRoom()) return reject('PENDING_FULL');
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const call = new CallConnection(ws, route, ctx, auth.preAuthorized, (c) => {
-        registry.calls.delete(c);
-        registry.onCallEnded();
-      });
-      registry.calls.add(call);
+      const admission: Admission = {
+        preAuthorized: auth.preAuthorized,
+        holdsSlot,
+        claimSlot: () => {
+          if (!registry.claimSlot(call)) return false;
+          admission.holdsSlot = true;
+          return true;
+        },
+      };
+      const call: CallConnection = new CallConnection(ws, route, ctx, admission, (c) => registry.remove(c));
+      registry.add(call, holdsSlot, signature);
     });
   };
 }

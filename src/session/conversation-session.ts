@@ -44,8 +44,15 @@ export class ConversationSession extends BaseSession {
   private reopens = 0;
   private reopenTimer: unknown;
   private graceTimer: unknown;
-  /** Clock time of the last voiced caller frame (local VAD, for turn latency only). */
+  /** Clock time of the last voiced caller frame (local VAD, for turn latency and the watchdog). */
   private lastVoicedAt: number | undefined;
+  /** Since when (clock ms) the bot owes an answer: the caller spoke or keyed, or a welcome is due; undefined once it says anything. */
+  private owedSince: number | undefined;
+  private watchdog: unknown;
+  /** Some stream of this call has said something: a reopened one resumes the dialog instead of starting it. */
+  private heard = false;
+  /** Why the last stream ended, for the 4008 reason. */
+  private lastFailure = 'reopen attempts exhausted';
   readonly stats: SessionStats & { reopens: number } = { turns: 0, bargeIns: 0, errors: 0, dtmf: 0, reopens: 0 };
 
   constructor(
@@ -66,12 +73,15 @@ export class ConversationSession extends BaseSession {
     this.pending.input = 'dtmf';
     this.pending.inputEndedAt = this.deps.clock.now();
     this.deps.events.emit({ type: 'dtmf', digits: digit });
-    this.stream?.sendDtmf(digit);
+    this.owe();
+    if (this.stream && !this.stream.sendDtmf(digit)) this.end(this.deps.limits.exceeded('lex events'));
   }
 
   protected release(): void {
     const { clock } = this.deps;
     if (this.reopenTimer !== undefined) clock.clearTimer(this.reopenTimer);
+    if (this.watchdog !== undefined) clock.clearTimer(this.watchdog);
+    this.watchdog = undefined;
     const stream = this.stream;
     if (!stream) return this.bot.close();
     // Tell the bot the caller left; cancel if it does not end the stream in time.
@@ -85,7 +95,9 @@ export class ConversationSession extends BaseSession {
 
   protected onBotFrame(frame: Int16Array): void {
     this.vad.score(frame, (speech) => {
-      if (speech) this.lastVoicedAt = this.deps.clock.now();
+      if (!speech) return;
+      this.lastVoicedAt = this.deps.clock.now();
+      this.owe();
     });
     // Without barge-in the bot must not hear the caller over a prompt: it gets silence instead.
     const bytes = !this.call.bargeIn && this.playback.speaking ? this.silence : asBytes(frame);
@@ -95,6 +107,9 @@ export class ConversationSession extends BaseSession {
   private open(resume: boolean): void {
     this.reopenTimer = undefined;
     const setup = { replyRateHz: this.replyRateHz, resume, welcomeMessage: this.call.welcomeMessage, initialIntent: this.call.initialIntent };
+    // A bot that speaks first owes its welcome from the moment the stream opens; an answer owed
+    // to the caller is owed by the new stream from now.
+    if ((!resume && (setup.welcomeMessage || setup.initialIntent)) || this.owedSince !== undefined) this.owe();
     const stream: ConversationStream = this.bot.open(
       setup,
       (ev) => this.onEvent(ev),
@@ -106,6 +121,9 @@ export class ConversationSession extends BaseSession {
   private onEvent(ev: ConversationEvent): void {
     if (this.closed) return;
     const { log, clock } = this.deps;
+    // Anything from the bot (a heartbeat too) shows the stream is alive.
+    this.heard = true;
+    this.owedSince = undefined;
     switch (ev.type) {
       case 'transcript':
         // Lex transcribes DTMF input too; the keys already marked the turn as DTMF.
@@ -163,7 +181,7 @@ export class ConversationSession extends BaseSession {
     void this.playback.finish().then((outcome) => {
       // A prompt cut short by a clear is never reported as played.
       if (outcome !== 'played' || this.closed) return this.turnEnded(prompt, 'interrupted');
-      this.stream?.sendPlaybackCompletion();
+      if (this.stream && !this.stream.sendPlaybackCompletion()) return this.end(this.deps.limits.exceeded('lex events'));
       this.turnEnded(prompt, 'played');
       if (hangup) this.end(CloseCodes.NORMAL);
     });
@@ -190,11 +208,12 @@ export class ConversationSession extends BaseSession {
       this.bot.close();
       return;
     }
+    this.lastFailure = err?.detail === 'no answer from Lex' ? 'no answer from Lex' : 'reopen attempts exhausted';
     if (err) {
       this.report(err);
       if (isPermanent(err)) return this.end(new ConnectorError('LEX_STREAM_FAILED', undefined, { detail: err.code, cause: err }));
     }
-    if (this.reopens >= MAX_STREAM_REOPENS) return this.end(new ConnectorError('LEX_STREAM_FAILED', undefined, { detail: 'reopen attempts exhausted' }));
+    if (this.reopens >= MAX_STREAM_REOPENS) return this.end(new ConnectorError('LEX_STREAM_FAILED', undefined, { detail: this.lastFailure }));
     // The prompt in flight is lost with the stream; the bot listens again on the new one.
     this.promptOpen = false;
     this.discardUntilEnd = false;
@@ -205,6 +224,33 @@ export class ConversationSession extends BaseSession {
     this.stats.reopens++;
     this.deps.metrics.streamReopens.inc();
     this.deps.log.info({ attempt: this.reopens, delayMs: delay }, 'reopening lex stream');
-    this.reopenTimer = this.deps.clock.setTimer(() => this.open(true), delay);
+    // A stream that never said anything is opened afresh (its welcome is still owed).
+    this.reopenTimer = this.deps.clock.setTimer(() => this.open(this.heard), delay);
+  }
+
+  /** The bot owes an answer from now (caller speech, a key, a welcome): arm the watchdog. */
+  private owe(): void {
+    this.owedSince = this.deps.clock.now();
+    if (this.watchdog === undefined) this.armWatchdog(this.deps.lexTimeoutMs);
+  }
+
+  /**
+   * The watchdog: a stream that owes an answer and says nothing at all (no event, not even a
+   * heartbeat) for LEX_TIMEOUT_MS after the caller's last input is treated as dropped: it is
+   * cancelled and reopened, counted like any reopen, and after MAX_STREAM_REOPENS the call ends
+   * with 4008 (`no answer from Lex`). A silent caller owes nothing, so an idle stream is left alone.
+   */
+  private armWatchdog(ms: number): void {
+    this.watchdog = this.deps.clock.setTimer(() => {
+      this.watchdog = undefined;
+      if (this.closed || this.owedSince === undefined || !this.stream) return;
+      const waited = this.deps.clock.now() - this.owedSince;
+      if (waited < this.deps.lexTimeoutMs) return this.armWatchdog(this.deps.lexTimeoutMs - waited);
+      const stream = this.stream;
+      this.owedSince = undefined;
+      this.deps.log.info({ waitedMs: Math.round(waited) }, 'lex stream silent');
+      this.onStreamEnd(stream, new ConnectorError('LEX_TIMEOUT', undefined, { detail: 'no answer from Lex' }));
+      stream.cancel();
+    }, ms);
   }
 }

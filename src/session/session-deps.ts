@@ -4,6 +4,7 @@ import type { ResamplerFactory } from '../audio/resampler.js';
 import type { VadFactory } from '../audio/vad.js';
 import type { Metrics } from '../metrics.js';
 import type { CallEventSink } from '../call/call-events.js';
+import type { CallLimits } from '../call/call-limits.js';
 import type { CloseSpec } from '../call/close-codes.js';
 import type { ConnectorError } from '../errors.js';
 import type { CallHandlers } from '../transports/transport.js';
@@ -18,6 +19,10 @@ export interface SessionDeps {
   resamplers: ResamplerFactory;
   leadMs: number;
   dtmfTimeoutMs: number;
+  /** Time Lex gets to answer after the caller's input ended, ms (`LEX_TIMEOUT_MS`). */
+  lexTimeoutMs: number;
+  /** The call's rate bounds: Lex requests, and the error for a bound exceeded elsewhere (events queued to Lex). */
+  limits: Pick<CallLimits, 'lexRequest' | 'exceeded'>;
   /** Route label for metrics: v1 | v2 | conversation. */
   route: string;
   /** Where the call's conversation events go (`call/call-events.ts`). */

@@ -1,9 +1,10 @@
 import { asBytes } from '../audio/pcm.js';
 import { Segmenter, type SegmentEvent } from '../audio/segmenter.js';
+import { voiceGateFor } from '../audio/vad/voice-gate.js';
 import type { BotReply, UtteranceBot, UtteranceUpload } from '../bots/bot.js';
 import type { CallConfig } from '../call/call-config.js';
 import { CloseCodes } from '../call/close-codes.js';
-import { asConnectorError } from '../errors.js';
+import { asConnectorError, ConnectorError } from '../errors.js';
 import type { CallTransport } from '../transports/transport.js';
 import { BaseSession, type SessionStats } from './base-session.js';
 import { DtmfCollector } from './dtmf-collector.js';
@@ -28,6 +29,10 @@ interface Request {
   upload?: UtteranceUpload;
   /** Clock time the caller stopped speaking (or finished a DTMF entry). */
   endedAt?: number;
+  /** Runs LEX_TIMEOUT_MS after `endedAt` unless Lex has answered. */
+  timer?: unknown;
+  /** Lex did not answer within LEX_TIMEOUT_MS of the caller's end: the abort is a LEX_TIMEOUT, not a barge-in. */
+  timedOut?: boolean;
 }
 
 /**
@@ -50,7 +55,7 @@ export class UtteranceSession extends BaseSession {
   ) {
     // Lex takes 8 kHz or 16 kHz; 24 kHz calls are resampled to 16 kHz.
     super(transport, call, deps, end, transport.rateHz === 8000 ? 8000 : 16000);
-    this.segmenter = new Segmenter({ silenceMs: call.silenceMs, minSpeechMs: call.clipMinMs, maxUtteranceMs: call.clipMaxMs, preRollMs: 300 });
+    this.segmenter = new Segmenter({ silenceMs: call.silenceMs, minSpeechMs: call.clipMinMs, maxUtteranceMs: call.clipMaxMs, preRollMs: 300, gate: voiceGateFor(call.sensitivity) });
     this.dtmf = new DtmfCollector(deps.clock, deps.dtmfTimeoutMs, (digits) => this.sendDigits(digits));
   }
 
@@ -60,7 +65,7 @@ export class UtteranceSession extends BaseSession {
   }
 
   protected release(): void {
-    this.request?.abort.abort();
+    if (this.request) this.cancel(this.request);
     this.request = undefined;
     this.dtmf.close();
     this.bot.close();
@@ -84,6 +89,7 @@ export class UtteranceSession extends BaseSession {
     switch (ev.type) {
       case 'start': {
         this.interrupt();
+        if (!this.admitLexRequest()) return;
         const abort = new AbortController();
         const upload = this.bot.startUtterance(this.botRateHz, abort.signal);
         const request: Request = { abort, upload, startedAt: this.deps.clock.now(), batch: ev.frames.map((f) => asBytes(f)) };
@@ -104,6 +110,7 @@ export class UtteranceSession extends BaseSession {
           this.request.endedAt = this.deps.clock.now();
           this.flushUpload(this.request);
           this.request.upload.end();
+          this.startLexTimer(this.request);
           this.deps.log.debug({ speechMs: ev.speechMs, reason: ev.reason }, 'utterance ended');
         }
         return;
@@ -127,19 +134,51 @@ export class UtteranceSession extends BaseSession {
     if (!speaking && !this.request) return;
     if (speaking) this.countBargeIn();
     this.playback.clear();
-    this.request?.abort.abort();
+    if (this.request) this.cancel(this.request);
     this.request = undefined;
+  }
+
+  /** Aborts a request (barge-in, hang-up, timeout) and stops its timer. */
+  private cancel(request: Request): void {
+    if (request.timer !== undefined) this.deps.clock.clearTimer(request.timer);
+    request.timer = undefined;
+    request.abort.abort();
+  }
+
+  /**
+   * LEX_TIMEOUT_MS counts from the end of the caller's input, not from the start of the request,
+   * which streams for as long as the caller speaks: a long utterance must still get its answer.
+   */
+  private startLexTimer(request: Request): void {
+    request.timer = this.deps.clock.setTimer(() => {
+      request.timer = undefined;
+      request.timedOut = true;
+      request.abort.abort();
+    }, this.deps.lexTimeoutMs);
+  }
+
+  /** Takes one Lex request from the call's bound (MAX_LEX_REQUESTS_PER_MINUTE); past it the call ends with 4009. */
+  private admitLexRequest(): boolean {
+    try {
+      this.deps.limits.lexRequest();
+      return true;
+    } catch (err) {
+      this.end(asConnectorError(err));
+      return false;
+    }
   }
 
   private sendDigits(digits: string): void {
     if (this.closed) return;
     this.deps.events.emit({ type: 'dtmf', digits });
     this.interrupt();
+    if (!this.admitLexRequest()) return;
     this.deps.log.debug({ digits }, 'dtmf entry');
     const abort = new AbortController();
     const now = this.deps.clock.now();
     const request: Request = { abort, endedAt: now, startedAt: now };
     this.request = request;
+    this.startLexTimer(request);
     void this.runTurn(request, 'dtmf', this.bot.sendText(digits, abort.signal));
   }
 
@@ -149,6 +188,8 @@ export class UtteranceSession extends BaseSession {
     let outcome: TurnOutcome = 'interrupted';
     try {
       const reply = await replyPromise;
+      if (request.timer !== undefined) this.deps.clock.clearTimer(request.timer);
+      request.timer = undefined;
       if (this.request !== request) return;
       turn = new BotTurn(input, request.endedAt, request.startedAt);
       this.turnAnswered(turn, this.bot.api, reply);
@@ -165,7 +206,13 @@ export class UtteranceSession extends BaseSession {
       if (this.request !== request) return;
       this.request = undefined;
       this.playback.clear();
-      if (request.abort.signal.aborted || this.closed) return;
+      if (this.closed) return;
+      if (request.timedOut) {
+        outcome = 'failed';
+        this.report(new ConnectorError('LEX_TIMEOUT', undefined, { detail: 'no answer after the end of the utterance' }));
+        return;
+      }
+      if (request.abort.signal.aborted) return;
       outcome = 'failed';
       this.report(asConnectorError(err));
     } finally {

@@ -11,7 +11,7 @@ export class SocketWriter {
   constructor(
     private readonly ws: WebSocket,
     private readonly maxBufferedBytes: number,
-    private readonly onClose?: () => void,
+    private readonly onClose?: (spec: CloseSpec) => void,
   ) {}
 
   /** True once `close` ran. */
@@ -40,6 +40,6 @@ export class SocketWriter {
     if (this.closed) return;
     this.closed = true;
     if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) this.ws.close(spec.code, closeReason(spec, detail));
-    this.onClose?.();
+    this.onClose?.(spec);
   }
 }

@@ -47,12 +47,22 @@ export interface WireTransport extends CallTransport {
   handlers: CallHandlers | undefined;
 }
 
+/** The per-call rate bounds a transport reports its messages to; each throws RATE_LIMITED (4009) past its bound. */
+export interface TransportLimits {
+  /** One control message: any text message that is not audio. */
+  control(): void;
+  /** `ms` of caller audio. */
+  audio(ms: number): void;
+}
+
 /** What a transport gets from the connection that owns the socket. */
 export interface TransportOptions {
   /** Outbound bytes the socket may hold before the call is closed as a slow reader (`MAX_BUFFERED_BYTES`, 4006). */
   maxBufferedBytes: number;
-  /** Runs once when the transport closes the socket (Twilio `stop`, a slow reader): the call is over for its session. */
-  onClose?(): void;
+  /** Runs once when the transport closes the socket (Twilio `stop`, a slow reader), with the close it chose: the call is over for its session. */
+  onClose?(spec: CloseSpec): void;
+  /** The call's rate bounds (`call/call-limits.ts`). */
+  limits?: TransportLimits;
   /**
    * Queues transcripts that the embedded Lex emulator "recognises" in this call's next
    * utterances (docs/browser.md). Present only when the embedded emulator is the Lex back-end.

@@ -39,7 +39,18 @@ export async function startStack(opts: { env?: Record<string, string>; clock?: C
       cb();
     },
   });
-  const config: Config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LEX_ENDPOINT_URL: emu.url, LOG_LEVEL: 'debug', ...opts.env });
+  // The stack's clock runs 10x fast, and deadlines run on it: generous defaults keep a loaded
+  // machine from turning the product's short ones (first message 2 s, Lex 10 s: 0.2 s and 1 s
+  // real here) into 4004s and LEX_TIMEOUTs; tests of those deadlines set their own.
+  const config: Config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LEX_ENDPOINT_URL: emu.url,
+    LOG_LEVEL: 'debug',
+    FIRST_MESSAGE_TIMEOUT_MS: '30000',
+    LEX_TIMEOUT_MS: '60000',
+    ...opts.env,
+  });
   const connector = await createConnector({
     config,
     logger: createLogger('debug', sink),

@@ -8,7 +8,8 @@ import { ROUTES } from '../helpers/routes.js';
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ env: { LEX_TIMEOUT_MS: '1500', LEX_MAX_ATTEMPTS: '1' } });
+  // LEX_TIMEOUT_MS runs on the stack's 10x clock: 1.5 s real.
+  stack = await startStack({ env: { LEX_TIMEOUT_MS: '15000', LEX_MAX_ATTEMPTS: '1' } });
 });
 afterAll(async () => {
   await stack.close();

@@ -5,6 +5,7 @@ import { ResamplerFactory } from '../../src/audio/resampler.js';
 import { VadFactory } from '../../src/audio/vad.js';
 import { Metrics } from '../../src/metrics.js';
 import { NO_EVENTS } from '../../src/call/call-events.js';
+import { CallLimits } from '../../src/call/call-limits.js';
 import { UtteranceSession } from '../../src/session/utterance-session.js';
 import { parseCallConfig } from '../../src/call/call-config.js';
 import type { BotReply, UtteranceBot } from '../../src/bots/bot.js';
@@ -68,6 +69,8 @@ describe('UtteranceSession', () => {
         resamplers: await ResamplerFactory.load(),
         leadMs: 100,
         dtmfTimeoutMs: 2000,
+        lexTimeoutMs: 10_000,
+        limits: new CallLimits(clock, { controlMessagesPerSecond: 50, lexRequestsPerMinute: 60 }),
         route: 'v2',
         events: NO_EVENTS,
       },

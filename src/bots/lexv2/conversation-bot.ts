@@ -19,6 +19,8 @@ const CONVERSATION_AUDIO = 'audio/lpcm; sample-rate=8000; sample-size-bits=16; c
 
 /** Audio events (20 ms each) allowed to wait for Lex before new ones are dropped: 10 s. */
 const MAX_PENDING_AUDIO = 500;
+/** Events of any kind allowed to wait for Lex; past this a control event is refused and the call ends (4009). */
+const MAX_PENDING_EVENTS = MAX_PENDING_AUDIO + 256;
 
 /**
  * One StartConversation stream (HTTP/2, signed events) for one call. Caller input is queued
@@ -26,7 +28,7 @@ const MAX_PENDING_AUDIO = 500;
  * or not, is reported once through `onEnd`.
  */
 class LexConversationStream implements ConversationStream {
-  private readonly queue = new EventQueue<StartConversationRequestEventStream>(MAX_PENDING_AUDIO);
+  private readonly queue = new EventQueue<StartConversationRequestEventStream>(MAX_PENDING_AUDIO, MAX_PENDING_EVENTS);
   private readonly abort = new AbortController();
   private ended = false;
 
@@ -68,12 +70,12 @@ class LexConversationStream implements ConversationStream {
     return this.queue.push({ AudioInputEvent: { contentType: CONVERSATION_AUDIO, audioChunk: chunk } }, true);
   }
 
-  sendDtmf(key: string): void {
-    this.queue.push({ DTMFInputEvent: { inputCharacter: key } });
+  sendDtmf(key: string): boolean {
+    return this.queue.push({ DTMFInputEvent: { inputCharacter: key } });
   }
 
-  sendPlaybackCompletion(): void {
-    this.queue.push({ PlaybackCompletionEvent: {} });
+  sendPlaybackCompletion(): boolean {
+    return this.queue.push({ PlaybackCompletionEvent: {} });
   }
 
   /** The caller hung up: tell Lex and end the request stream. */
@@ -84,7 +86,7 @@ class LexConversationStream implements ConversationStream {
 
   /** Cancels the HTTP/2 stream now. */
   cancel(): void {
-    this.queue.end();
+    this.queue.discard();
     this.abort.abort();
   }
 
@@ -104,7 +106,7 @@ class LexConversationStream implements ConversationStream {
   private finish(err?: ConnectorError): void {
     if (this.ended) return;
     this.ended = true;
-    this.queue.end();
+    this.queue.discard();
     this.onEnd(err);
   }
 }

@@ -1,15 +1,18 @@
 /**
  * The request side of a StartConversation stream: an async iterable the SDK pulls events
  * from. Bounded: when Lex stops reading, audio beyond `maxPending` is refused (`push`
- * returns false, the caller counts it) rather than buffered without limit; control events
- * are always kept.
+ * returns false, the caller counts it) rather than buffered without limit; control events are
+ * kept up to `maxTotal` items in all (then refused too: the caller ends the call).
  */
 export class EventQueue<T> implements AsyncIterable<T> {
   private readonly items: T[] = [];
   private waiting: ((r: IteratorResult<T>) => void) | undefined;
   private ended = false;
 
-  constructor(private readonly maxPending = Infinity) {}
+  constructor(
+    private readonly maxPending = Infinity,
+    private readonly maxTotal = Infinity,
+  ) {}
 
   /** Queues an item; `droppable` items are refused when `maxPending` are waiting. Returns false when refused or ended. */
   push(item: T, droppable = false): boolean {
@@ -21,8 +24,15 @@ export class EventQueue<T> implements AsyncIterable<T> {
       return true;
     }
     if (droppable && this.items.length >= this.maxPending) return false;
+    if (this.items.length >= this.maxTotal) return false;
     this.items.push(item);
     return true;
+  }
+
+  /** Ends the queue and forgets what was not sent (a cancelled stream must not keep the caller's input alive). */
+  discard(): void {
+    this.items.length = 0;
+    this.end();
   }
 
   /** No more items: the SDK then sends its final signed frame and ends the request. */

@@ -21,7 +21,7 @@ export const browser: PlatformAdapter = {
   configure(first, socket, opts) {
     const msg = parseVonageMessage(first);
     if (msg.type !== 'connected' || msg.rateHz === undefined || !RATES.includes(msg.rateHz)) {
-      throw new ConfigFieldError('content-type', `rate must be ${RATES.slice(0, -1).join(', ')} or ${RATES.at(-1)}`);
+      throw new ConfigFieldError('content-type', `must be audio/l16;rate= ${RATES.slice(0, -1).join(', ')} or ${RATES.at(-1)}`);
     }
     let script: string[] | undefined;
     if (first.script !== undefined) {
@@ -29,6 +29,6 @@ export const browser: PlatformAdapter = {
       if ('reason' in read) throw new ConfigFieldError('script', read.reason);
       script = read.transcripts;
     }
-    return { transport: new BrowserTransport(socket, msg.rateHz, opts.maxBufferedBytes, opts.scriptRecognition, opts.onClose, script), fields: msg.fields };
+    return { transport: new BrowserTransport(socket, msg.rateHz, opts.maxBufferedBytes, opts.scriptRecognition, opts.onClose, script, opts.limits), fields: msg.fields };
   },
 };

@@ -4,7 +4,7 @@ import { frameBytes } from '../../audio/pcm.js';
 import type { CloseSpec } from '../../call/close-codes.js';
 import { parseJsonObject } from '../json-message.js';
 import { SocketWriter } from '../socket-writer.js';
-import type { CallHandlers, LiveEvents, WireTransport } from '../transport.js';
+import type { CallHandlers, LiveEvents, TransportLimits, WireTransport } from '../transport.js';
 import { VONAGE_CLEAR, vonageNotify } from '../vonage/protocol.js';
 import { parseBrowserMessage, SCRIPT_UNAVAILABLE, type ScriptAnswer } from './protocol.js';
 
@@ -16,6 +16,7 @@ export class BrowserTransport implements WireTransport {
   readonly platform = 'browser';
   readonly events: LiveEvents;
   private readonly assembler: FrameAssembler;
+  private readonly frameBytes: number;
   private readonly out: SocketWriter;
   private session: CallHandlers | undefined;
 
@@ -24,11 +25,13 @@ export class BrowserTransport implements WireTransport {
     readonly rateHz: number,
     maxBufferedBytes: number,
     private readonly script: ((transcripts: string[]) => void) | undefined,
-    onClose?: () => void,
+    onClose?: (spec: CloseSpec) => void,
     /** Transcripts of the opening message, queued once the session exists. */
     private pending?: string[],
+    private readonly limits?: TransportLimits,
   ) {
-    this.assembler = new FrameAssembler(frameBytes(rateHz));
+    this.frameBytes = frameBytes(rateHz);
+    this.assembler = new FrameAssembler(this.frameBytes);
     this.out = new SocketWriter(ws, maxBufferedBytes, onClose);
     this.events = { sendEvent: (event) => this.out.sendControl(JSON.stringify(event)) };
   }
@@ -59,7 +62,11 @@ export class BrowserTransport implements WireTransport {
   onMessage(data: Buffer, isBinary: boolean): void {
     const h = this.handlers;
     if (!h || this.out.isClosed) return;
-    if (isBinary) return this.assembler.push(data, (f) => h.onAudio(f));
+    if (isBinary) {
+      this.limits?.audio((data.length / this.frameBytes) * 20);
+      return this.assembler.push(data, (f) => h.onAudio(f));
+    }
+    this.limits?.control();
     const msg = parseBrowserMessage(parseJsonObject(data));
     switch (msg.type) {
       case 'dtmf':

@@ -9,7 +9,7 @@ export function protocolViolation(detail: string): ConnectorError {
 /** What a Twilio text message means to the call. */
 export type TwilioInbound =
   | { type: 'connected' }
-  | { type: 'start'; streamSid: string; callSid?: string; customParameters: Record<string, unknown>; encoding?: string; sampleRate?: number }
+  | { type: 'start'; streamSid: string; callSid?: string; customParameters: Record<string, unknown>; mediaFormat: unknown }
   | { type: 'media'; streamSid: string; payload: Buffer; track?: string }
   | { type: 'dtmf'; streamSid: string; digit: string }
   | { type: 'mark'; streamSid: string; name: string }
@@ -33,15 +33,13 @@ export function parseTwilioMessage(m: Record<string, unknown>): TwilioInbound {
       const start = (m.start ?? {}) as Record<string, unknown>;
       const sid = str(start.streamSid) ?? streamSid;
       if (!sid) throw protocolViolation('start without streamSid');
-      const fmt = (start.mediaFormat ?? {}) as Record<string, unknown>;
       const params = start.customParameters;
       return {
         type: 'start',
         streamSid: sid,
         callSid: str(start.callSid),
         customParameters: params && typeof params === 'object' && !Array.isArray(params) ? (params as Record<string, unknown>) : {},
-        encoding: str(fmt.encoding),
-        sampleRate: typeof fmt.sampleRate === 'number' ? fmt.sampleRate : undefined,
+        mediaFormat: start.mediaFormat,
       };
     }
     case 'media': {
@@ -61,6 +59,16 @@ export function parseTwilioMessage(m: Record<string, unknown>): TwilioInbound {
     default:
       return { type: 'unknown', event };
   }
+}
+
+/**
+ * True for the one media format a bidirectional Media Stream carries (protocols.md §2.2):
+ * `{ encoding: 'audio/x-mulaw', sampleRate: 8000, channels: 1 }`, `channels` optional.
+ */
+export function isTwilioMulaw(mediaFormat: unknown): boolean {
+  if (typeof mediaFormat !== 'object' || mediaFormat === null) return false;
+  const f = mediaFormat as Record<string, unknown>;
+  return f.encoding === 'audio/x-mulaw' && f.sampleRate === 8000 && (f.channels === undefined || f.channels === 1);
 }
 
 /** Outbound `media` with base64 µ-law for the current stream. */

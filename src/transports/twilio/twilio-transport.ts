@@ -5,7 +5,7 @@ import { asBytes } from '../../audio/pcm.js';
 import { CloseCodes, type CloseSpec } from '../../call/close-codes.js';
 import { parseJsonObject } from '../json-message.js';
 import { SocketWriter } from '../socket-writer.js';
-import type { CallHandlers, WireTransport } from '../transport.js';
+import type { CallHandlers, TransportLimits, WireTransport } from '../transport.js';
 import { parseTwilioMessage, protocolViolation, twilioClear, twilioMark, twilioMedia } from './protocol.js';
 
 /**
@@ -24,7 +24,8 @@ export class TwilioTransport implements WireTransport {
     ws: WebSocket,
     readonly streamSid: string,
     maxBufferedBytes: number,
-    onClose?: () => void,
+    onClose?: (spec: CloseSpec) => void,
+    private readonly limits?: TransportLimits,
   ) {
     this.out = new SocketWriter(ws, maxBufferedBytes, onClose);
   }
@@ -35,8 +36,11 @@ export class TwilioTransport implements WireTransport {
     if (isBinary) throw protocolViolation('binary message');
     const msg = parseTwilioMessage(parseJsonObject(data));
     if ('streamSid' in msg && msg.type !== 'start' && msg.streamSid !== this.streamSid) throw protocolViolation('wrong streamSid');
+    if (msg.type !== 'media') this.limits?.control();
     switch (msg.type) {
       case 'media':
+        // µ-law: one byte per 8 kHz sample.
+        this.limits?.audio(msg.payload.length / 8);
         if (msg.track && msg.track !== 'inbound') return; // only the caller's side
         return this.assembler.push(asBytes(mulawDecode(msg.payload)), (f) => h.onAudio(f));
       case 'dtmf':

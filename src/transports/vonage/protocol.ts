@@ -8,9 +8,9 @@ export type VonageInbound =
   | { type: 'cleared' }
   | { type: 'unknown'; event: string };
 
-/** The sample rate of a `content-type` such as `audio/l16;rate=16000`, if it names one. */
+/** The sample rate of a linear PCM `content-type` (`audio/l16;rate=16000`); undefined for any other media type. */
 function rateOf(contentType: unknown): number | undefined {
-  const rate = typeof contentType === 'string' ? /rate=(\d+)/i.exec(contentType) : null;
+  const rate = typeof contentType === 'string' ? /^\s*audio\/l16\s*;\s*rate=(\d{1,6})\s*$/i.exec(contentType) : null;
   return rate ? Number(rate[1]) : undefined;
 }
 

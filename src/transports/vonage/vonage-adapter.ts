@@ -14,8 +14,8 @@ export const vonage: PlatformAdapter = {
   configure(first, socket, opts) {
     const msg = parseVonageMessage(first);
     if (msg.type !== 'connected' || msg.rateHz === undefined || !RATES.includes(msg.rateHz)) {
-      throw new ConfigFieldError('content-type', `rate must be ${RATES.slice(0, -1).join(', ')} or ${RATES.at(-1)}`);
+      throw new ConfigFieldError('content-type', `must be audio/l16;rate= ${RATES.slice(0, -1).join(', ')} or ${RATES.at(-1)}`);
     }
-    return { transport: new VonageTransport(socket, msg.rateHz, opts.maxBufferedBytes, opts.onClose), fields: msg.fields };
+    return { transport: new VonageTransport(socket, msg.rateHz, opts.maxBufferedBytes, opts.onClose, opts.limits), fields: msg.fields };
   },
 };

@@ -4,13 +4,14 @@ import { frameBytes } from '../../audio/pcm.js';
 import type { CloseSpec } from '../../call/close-codes.js';
 import { parseJsonObject } from '../json-message.js';
 import { SocketWriter } from '../socket-writer.js';
-import type { CallHandlers, WireTransport } from '../transport.js';
+import type { CallHandlers, TransportLimits, WireTransport } from '../transport.js';
 import { parseVonageMessage, VONAGE_CLEAR, vonageNotify } from './protocol.js';
 
 /** Vonage Voice WebSocket after `websocket:connected`: binary PCM both ways, JSON control. */
 export class VonageTransport implements WireTransport {
   readonly platform = 'vonage';
   private readonly assembler: FrameAssembler;
+  private readonly frameBytes: number;
   private readonly out: SocketWriter;
   handlers: CallHandlers | undefined;
 
@@ -18,16 +19,22 @@ export class VonageTransport implements WireTransport {
     ws: WebSocket,
     readonly rateHz: number,
     maxBufferedBytes: number,
-    onClose?: () => void,
+    onClose?: (spec: CloseSpec) => void,
+    private readonly limits?: TransportLimits,
   ) {
-    this.assembler = new FrameAssembler(frameBytes(rateHz));
+    this.frameBytes = frameBytes(rateHz);
+    this.assembler = new FrameAssembler(this.frameBytes);
     this.out = new SocketWriter(ws, maxBufferedBytes, onClose);
   }
 
   onMessage(data: Buffer, isBinary: boolean): void {
     const h = this.handlers;
     if (!h || this.out.isClosed) return;
-    if (isBinary) return this.assembler.push(data, (f) => h.onAudio(f));
+    if (isBinary) {
+      this.limits?.audio((data.length / this.frameBytes) * 20);
+      return this.assembler.push(data, (f) => h.onAudio(f));
+    }
+    this.limits?.control();
     const msg = parseVonageMessage(parseJsonObject(data));
     switch (msg.type) {
       case 'dtmf':
