@@ -9,6 +9,7 @@ import { createLexClientFactory, type LexClientFactory } from './bots/lex-client
 import { CloseCodes } from './call/close-codes.js';
 import { createChatChannel } from './chat/chat-channel.js';
 import type { CallEventSinkFactory } from './call/call-events.js';
+import { CLOSE_ONLY } from './call/handoff.js';
 import type { Config } from './config.js';
 import { Metrics } from './metrics.js';
 import type { CallConnection } from './server/call-connection.js';
@@ -52,6 +53,7 @@ export async function createConnector(deps: ConnectorDeps): Promise<Connector> {
     resamplers: await ResamplerFactory.load(config.resamplerQuality),
     lex: deps.lex ?? createLexClientFactory({ endpointUrl: config.lexEndpointUrl, timeoutMs: config.lexTimeoutMs, maxAttempts: config.lexMaxAttempts }),
     eventSinks: deps.eventSinks ?? [],
+    handoff: CLOSE_ONLY,
   };
   let drained: (() => void) | undefined;
   const registry: CallRegistry = {

@@ -1,6 +1,8 @@
 import { LEX_IDS, ROUTE_KINDS, type CallRoute, type RouteKind } from './call/routes.js';
 import { ConnectorError } from './errors.js';
 import { loadChatConfig, type ChatConfig } from './chat/chat-config.js';
+import { type EventsConfig, loadEventsConfig } from './call/events-config.js';
+import { type HandoffConfig, loadHandoffConfig } from './call/handoff-config.js';
 
 /** Server configuration, from the environment (docs/configuration.md lists every key). */
 export interface Config {
@@ -51,6 +53,10 @@ export interface Config {
   example: ExampleBot;
   /** Chat channel: Twilio Conversations tenants and the generic chat API (`src/chat/chat-config.ts`). */
   chat: ChatConfig;
+  /** Conversation events webhook (`EVENTS_*`, `src/call/events-config.ts`). */
+  events: EventsConfig;
+  /** Voice hand-off (`HANDOFF_*`, `VONAGE_*`, `src/call/handoff-config.ts`). */
+  handoff: HandoffConfig;
 }
 
 /** The example bot of `/answer` and `/twiml` (`EXAMPLE_*`). */
@@ -166,5 +172,7 @@ export function loadConfig(env: Env = process.env): Config {
       route,
     },
     chat: loadChatConfig(env),
+    events: loadEventsConfig(env),
+    handoff: loadHandoffConfig(env),
   };
 }

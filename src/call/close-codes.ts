@@ -31,6 +31,14 @@ export const CloseCodes = {
   PROTOCOL_ERROR: { code: 4007, reason: 'protocol error' },
   /** The Lex conversation stream failed and could not be reopened. */
   LEX_STREAM_FAILED: { code: 4008, reason: 'lex stream failed' },
+  /**
+   * The caller was handed to a human (docs/handoff.md) after the bot's last prompt played: the
+   * NCCO / TwiML after the bot runs next, or the platform already moved the call (transfer,
+   * call update). The reason names the rule that fired.
+   */
+  HANDOFF: { code: 4010, reason: 'handed off' },
+  /** The caller said nothing through `no_input_retries` re-prompts and `no_input_action` is `hangup`. */
+  NO_INPUT: { code: 4011, reason: 'no input' },
 } as const;
 
 /** A named close (code + reason). */

@@ -5,6 +5,8 @@ import { ResamplerFactory } from '../../src/audio/resampler.js';
 import { VadFactory } from '../../src/audio/vad.js';
 import { Metrics } from '../../src/metrics.js';
 import { NO_EVENTS } from '../../src/call/call-events.js';
+import { CLOSE_ONLY } from '../../src/call/handoff.js';
+import { DEFAULT_HANDOFF_RULES } from '../../src/call/handoff-rules.js';
 import { UtteranceSession } from '../../src/session/utterance-session.js';
 import { parseCallConfig } from '../../src/call/call-config.js';
 import type { BotReply, UtteranceBot } from '../../src/bots/bot.js';
@@ -70,6 +72,7 @@ describe('UtteranceSession', () => {
         dtmfTimeoutMs: 2000,
         route: 'v2',
         events: NO_EVENTS,
+        handoff: { rules: DEFAULT_HANDOFF_RULES, platform: CLOSE_ONLY },
       },
       () => undefined,
     );
