@@ -10,6 +10,8 @@ import { CloseCodes } from './call/close-codes.js';
 import { createChatChannel } from './chat/chat-channel.js';
 import type { CallEventSinkFactory } from './call/call-events.js';
 import { CLOSE_ONLY } from './call/handoff.js';
+import { createWebhookSinks } from './events/webhook-sink.js';
+import { createPlatformHandoff } from './handoff/platform-handoff.js';
 import type { Config } from './config.js';
 import { Metrics } from './metrics.js';
 import type { CallConnection } from './server/call-connection.js';
@@ -44,16 +46,19 @@ export interface Connector {
 export async function createConnector(deps: ConnectorDeps): Promise<Connector> {
   const { config, logger } = deps;
   const metrics = deps.metrics ?? new Metrics();
+  const clock = deps.clock ?? systemClock;
+  // Conversation events webhook (docs/events.md) and platform hand-offs (docs/handoff.md).
+  const webhooks = config.events.secret ? createWebhookSinks({ config: config.events, clock, metrics, logger }) : undefined;
   const ctx: ConnectorContext = {
     config,
     logger,
-    clock: deps.clock ?? systemClock,
+    clock,
     metrics,
     vad: await VadFactory.load(config.vadEngine),
     resamplers: await ResamplerFactory.load(config.resamplerQuality),
     lex: deps.lex ?? createLexClientFactory({ endpointUrl: config.lexEndpointUrl, timeoutMs: config.lexTimeoutMs, maxAttempts: config.lexMaxAttempts }),
-    eventSinks: deps.eventSinks ?? [],
-    handoff: CLOSE_ONLY,
+    eventSinks: [...(webhooks ? [webhooks.factory] : []), ...(deps.eventSinks ?? [])],
+    handoff: config.handoff.vonage || config.handoff.twilio ? createPlatformHandoff(config, clock, logger) : CLOSE_ONLY,
   };
   let drained: (() => void) | undefined;
   const registry: CallRegistry = {
@@ -75,6 +80,7 @@ export async function createConnector(deps: ConnectorDeps): Promise<Connector> {
 
   const closeAll = async (): Promise<void> => {
     chat.close();
+    webhooks?.close();
     for (const c of calls) c.close(CloseCodes.GOING_AWAY);
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
@@ -105,7 +111,7 @@ export async function createConnector(deps: ConnectorDeps): Promise<Connector> {
       }
       await new Promise<void>((resolve) => {
         const deadline = ctx.clock.setTimer(resolve, config.drainTimeoutMs);
-        void chatDrained.then(() => {
+        void Promise.all([chatDrained, webhooks?.idle()]).then(() => {
           ctx.clock.clearTimer(deadline);
           resolve();
         });

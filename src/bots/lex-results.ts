@@ -60,7 +60,8 @@ export function confidenceOf(intentName: string | undefined, interpretations: In
 /** Parses a V1 JSON-string header (`slots`, `nluIntentConfidence`, `alternativeIntents`, session attributes); undefined when absent or bad. */
 export function v1Json(v: unknown): unknown {
   if (v === undefined || v === null || v === '') return undefined;
-  if (typeof v === 'object') return v;
+  // The SDK hands these out as a boxed JSON string (`__AutomaticJsonStringConversion`), or a plain string.
+  if (typeof v === 'object' && !(v instanceof String)) return v;
   try {
     return JSON.parse(String(v));
   } catch {

@@ -52,7 +52,9 @@ export interface TranscriptLine {
 export interface HandoffContext {
   /** The rule that fired: `handoff-intent:<intent>`, `handoff-attribute:<name>` or `no-input`. */
   reason: string;
+  /** The intent Lex understood last. */
   intentName?: string;
+  /** Every slot value the caller gave in the call (the last intent's own, null while unfilled, over earlier ones). */
   slots?: Record<string, string | null>;
   sessionAttributes?: Record<string, string>;
   /** The conversation so far, oldest first (at most the last 50 lines). */

@@ -51,6 +51,8 @@ export abstract class BaseSession implements Session {
   private readonly reported = new Set<ErrorCode>();
   private readonly transcript = new Transcript();
   private lastDialog: DialogOutcome | undefined;
+  /** Every slot value the caller gave in this call, the latest winning: what the agent should know. */
+  private readonly learnedSlots: Record<string, string> = {};
   /** The turn whose reply is playing. */
   private playing: BotTurn | undefined;
 
@@ -147,6 +149,7 @@ export abstract class BaseSession implements Session {
     turn.botMessage = botMessage;
     turn.end = callEndOf(dialog, this.call.hangupOnClose, this.deps.handoff.rules);
     this.lastDialog = dialog;
+    for (const [name, value] of Object.entries(dialog.slots ?? {})) if (value !== null) this.learnedSlots[name] = value;
     if (turn.input !== 'none') this.transcript.add('caller', dialog.transcript);
     this.transcript.add('bot', botMessage);
     this.noInput.stop();
@@ -227,7 +230,7 @@ export abstract class BaseSession implements Session {
     this.noInput.close();
     this.stats.handoffs++;
     const { deps } = this;
-    const context = handoffContext(reason, this.lastDialog, this.transcript, this.call);
+    const context = handoffContext(reason, this.lastDialog, this.learnedSlots, this.transcript, this.call);
     handOff({ platform: this.transport.platform, call: this.call, handoff: deps.handoff, events: deps.events, metrics: deps.metrics, log: deps.log, end: this.end }, context);
   }
 

@@ -33,12 +33,16 @@ export interface HandoffCall {
   end: SessionEnd;
 }
 
-/** The context the agent gets: the rule, what the bot understood last, the transcript and who is calling. */
-export function handoffContext(reason: string, last: DialogOutcome | undefined, transcript: Transcript, call: CallConfig): HandoffContext {
+/**
+ * The context the agent gets: the rule, the intent Lex understood last, every slot value the
+ * caller gave in the call (`learned`, under the last intent's own), the transcript and who is calling.
+ */
+export function handoffContext(reason: string, last: DialogOutcome | undefined, learned: Record<string, string>, transcript: Transcript, call: CallConfig): HandoffContext {
+  const slots = { ...last?.slots, ...learned };
   return {
     reason,
     intentName: last?.intentName,
-    slots: last?.slots,
+    slots: Object.keys(slots).length ? slots : undefined,
     sessionAttributes: last?.sessionAttributes,
     transcript: [...transcript.lines],
     callerId: call.callerId,
