@@ -93,8 +93,8 @@ export class ConversationSession extends BaseSession {
     this.vad.score(frame, (speech) => {
       if (!speech) return;
       this.lastVoicedAt = this.deps.clock.now();
-      // The caller is talking: a silence is counted from the bot's next prompt, or from now if Lex never answers.
-      if (this.noInput.enabled && !this.playback.speaking) this.noInput.arm();
+      // The caller is talking: until Lex answers (its transcript), a silence counts from the last voiced frame.
+      this.noInput.postpone();
       if (this.call.bargeIn) this.stopReplay();
     });
     // Without barge-in the bot must not hear the caller over a prompt: it gets silence instead.

@@ -30,6 +30,11 @@ export class NoInputWatch {
     this.timer = this.clock.setTimer(() => this.fire(), this.opts.ms);
   }
 
+  /** The caller is making sound the bot has not answered yet: a running silence starts again from now. */
+  postpone(): void {
+    if (this.timer !== undefined) this.arm();
+  }
+
   /** The caller spoke or pressed a key: the silences so far no longer count. */
   heard(): void {
     this.silences = 0;
