@@ -1,6 +1,8 @@
 import { LEX_IDS, ROUTE_KINDS, type CallRoute, type RouteKind } from './call/routes.js';
 import { ConnectorError } from './errors.js';
 import { loadChatConfig, type ChatConfig } from './chat/chat-config.js';
+import { type EventsConfig, loadEventsConfig } from './call/events-config.js';
+import { type HandoffConfig, loadHandoffConfig } from './call/handoff-config.js';
 
 /** Server configuration, from the environment (docs/configuration.md lists every key). */
 export interface Config {
@@ -55,6 +57,10 @@ export interface Config {
   limits: Limits;
   /** `/metrics` protection: a bearer token (`METRICS_AUTH_TOKEN`) and/or a port of its own (`METRICS_PORT`). */
   metrics: { authToken?: string; port?: number };
+  /** Conversation events webhook (`EVENTS_*`, `src/call/events-config.ts`). */
+  events: EventsConfig;
+  /** Voice hand-off (`HANDOFF_*`, `VONAGE_*`, `src/call/handoff-config.ts`). */
+  handoff: HandoffConfig;
 }
 
 /** Per-connection and per-call bounds (docs/operations.md, "Threat model and limits"). */
@@ -201,6 +207,8 @@ export function loadConfig(env: Env = process.env): Config {
     chat: loadChatConfig(env),
     limits: loadLimits(env),
     metrics: { authToken: env.METRICS_AUTH_TOKEN || undefined, port: env.METRICS_PORT ? int(env, 'METRICS_PORT', 0, 0, 65535) : undefined },
+    events: loadEventsConfig(env),
+    handoff: loadHandoffConfig(env),
   };
 }
 

@@ -7,7 +7,24 @@ import { publicOrigin } from './public-url.js';
 /** An NCCO (Vonage call control object): a list of actions. */
 export type Ncco = { action: string; endpoint?: { type: string; uri: string; headers?: Record<string, unknown> }[] }[];
 
-/** `/answer`: example_ncco.json with its websocket pointed at this server and the example bot. */
+const UUID_RE = /^(CON-)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The call's context from the answer webhook's query, as websocket headers: `call_uuid` (the
+ * caller's leg, which a Voice API transfer moves), `conversation_uuid` and `caller_id` (`from`).
+ */
+function callContext(q: URLSearchParams): Record<string, string> {
+  const out: Record<string, string> = {};
+  const uuid = q.get('uuid') ?? '';
+  const conversation = q.get('conversation_uuid') ?? '';
+  const from = q.get('from') ?? '';
+  if (UUID_RE.test(uuid) && !uuid.startsWith('CON-')) out.call_uuid = uuid;
+  if (UUID_RE.test(conversation)) out.conversation_uuid = conversation;
+  if (/^\+?[0-9]{3,20}$/.test(from)) out.caller_id = from;
+  return out;
+}
+
+/** `/answer`: example_ncco.json with its websocket pointed at this server and the example bot, and the call's context in its headers. */
 export function answerNcco(template: Ncco, req: IncomingMessage, config: Config): Ncco {
   const { ws } = publicOrigin(req, config.publicUrl);
   const q = new URL(req.url ?? '/', 'http://x').searchParams;
@@ -20,6 +37,7 @@ export function answerNcco(template: Ncco, req: IncomingMessage, config: Config)
     for (const ep of action.endpoint ?? []) {
       if (ep.type !== 'websocket') continue;
       ep.uri = `${ws}${path}`;
+      if (ep.headers) Object.assign(ep.headers, callContext(q));
       if (ep.headers) ep.headers.aws_key = awsKey;
       if (ep.headers) ep.headers.aws_secret = awsSecret;
     }
