@@ -5,18 +5,19 @@
  *   2 errors.ts call/ config.ts logger.ts metrics.ts   the call vocabulary
  *   3 transports/  bots/                          side by side; neither imports the other
  *   4 session/                                    sees bots and transports through their interfaces only
- *   5 server/, then chat/ (the chat channel, built on server/auth.ts)
+ *   5 server/, then chat/ (the chat channel, built on server/auth.ts); events/ (the events webhook)
+ *     and handoff/ (platform hand-offs), composed by app.ts
  *   6 app.ts main.ts demo.ts process-faults.ts chat/chat-demo.ts   entry points
  * Beside them: emulator/ (a product of its own), fakes/ (a fake Twilio REST server) and
  * phones/ (the simulated-caller test kit).
  * One exception, on purpose: config.ts reads the chat settings (chat/chat-config.ts and the
- * two leaf modules it uses), so one Config holds every key.
+ * leaf module it uses, chat/secret.ts), so one Config holds every key.
  * dependency-cruiser resolves every import, type-only ones included, to a file, so the rules
  * are written folder to folder. TypeScript 7 has no JavaScript API, so swc parses.
  */
 const ENTRY = '^src/(app|main|demo|process-faults|chat/chat-demo)\\.ts$';
 const SIDE = '^src/(emulator|fakes|phones)/';
-const CHAT_SETTINGS = '^src/chat/(chat-config|handoff-rules|secret)\\.ts$';
+const CHAT_SETTINGS = '^src/chat/(chat-config|secret)\\.ts$';
 const above = (...layers) => [ENTRY, SIDE, ...layers.map((l) => `^src/${l}/`)];
 
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -71,6 +72,20 @@ module.exports = {
       comment: 'server/ is composed by app.ts; it never reaches up into chat/, the entry points or the side products.',
       from: { path: '^src/server/' },
       to: { path: [ENTRY, SIDE, '^src/chat/'] },
+    },
+    {
+      name: 'events-and-handoff-below-entry',
+      severity: 'error',
+      comment: 'The events webhook and the platform hand-offs see the call vocabulary only (and the shared Twilio REST transport); app.ts composes them.',
+      from: { path: '^src/(events|handoff)/' },
+      to: { path: [ENTRY, SIDE, '^src/(server|session|transports|bots)/', '^src/chat/(?!twilio-http-client\\.ts$|secret\\.ts$)'] },
+    },
+    {
+      name: 'server-and-session-do-not-reach-events-or-handoff',
+      severity: 'error',
+      comment: 'Sessions and connections reach hand-offs and event sinks through the call vocabulary (call/handoff.ts, call/call-events.ts), wired by app.ts.',
+      from: { path: '^src/(server|session|transports|bots|call)/' },
+      to: { path: '^src/(events|handoff)/' },
     },
     {
       name: 'chat-below-entry',

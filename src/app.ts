@@ -10,6 +10,9 @@ import { CloseCodes } from './call/close-codes.js';
 import { createChatChannel } from './chat/chat-channel.js';
 import type { CallEventSinkFactory } from './call/call-events.js';
 import { liveView } from './call/live-view.js';
+import { CLOSE_ONLY } from './call/handoff.js';
+import { createWebhookSinks } from './events/webhook-sink.js';
+import { createPlatformHandoff } from './handoff/platform-handoff.js';
 import type { Config } from './config.js';
 import { Metrics } from './metrics.js';
 import type { ConnectorContext, EmbeddedEmulator } from './server/context.js';
@@ -56,16 +59,20 @@ function hostOf(address: string): string {
 export async function createConnector(deps: ConnectorDeps): Promise<Connector> {
   const { config, logger } = deps;
   const metrics = deps.metrics ?? new Metrics();
+  const clock = deps.clock ?? systemClock;
+  // Conversation events webhook (docs/events.md) and platform hand-offs (docs/handoff.md).
+  const webhooks = config.events.secret ? createWebhookSinks({ config: config.events, clock, metrics, logger }) : undefined;
   const ctx: ConnectorContext = {
     config,
     logger,
-    clock: deps.clock ?? systemClock,
+    clock,
     metrics,
     vad: await VadFactory.load(config.vadEngine),
     resamplers: await ResamplerFactory.load(config.resamplerQuality),
     lex: deps.lex ?? createLexClientFactory({ endpointUrl: config.lexEndpointUrl, timeoutMs: config.lexTimeoutMs, maxAttempts: config.lexMaxAttempts, logger: sdkLogger(logger) }),
     // The live view (browser clients) first; it makes no sink for telephony calls.
-    eventSinks: [liveView, ...(deps.eventSinks ?? [])],
+    eventSinks: [liveView, ...(webhooks ? [webhooks.factory] : []), ...(deps.eventSinks ?? [])],
+    handoff: config.handoff.vonage || config.handoff.twilio ? createPlatformHandoff(config, clock, logger) : CLOSE_ONLY,
     emulator: deps.emulator,
   };
   const registry = new CallRegistry(config.maxCalls, config.limits.maxPendingConnections);
@@ -108,6 +115,9 @@ export async function createConnector(deps: ConnectorDeps): Promise<Connector> {
       for (const c of registry.connections) c.terminate();
       await allEnded(1000);
     }
+    // The calls' last events (call.ended) get a moment to go out before the webhook stops.
+    if (webhooks) await Promise.race([webhooks.idle(), new Promise<void>((resolve) => ctx.clock.setTimer(resolve, 1000))]);
+    webhooks?.close();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
     metricsServer?.close();
@@ -141,7 +151,7 @@ export async function createConnector(deps: ConnectorDeps): Promise<Connector> {
       const left = Math.max(0, config.drainTimeoutMs - (ctx.clock.now() - startedAt));
       await new Promise<void>((resolve) => {
         const deadline = ctx.clock.setTimer(resolve, left);
-        void chatDrained.then(() => {
+        void Promise.all([chatDrained, webhooks?.idle()]).then(() => {
           ctx.clock.clearTimer(deadline);
           resolve();
         });

@@ -1,6 +1,8 @@
 import { LEX_IDS, ROUTE_KINDS, type CallRoute, type RouteKind } from './call/routes.js';
 import { ConnectorError } from './errors.js';
 import { loadChatConfig, type ChatConfig } from './chat/chat-config.js';
+import { type EventsConfig, loadEventsConfig } from './call/events-config.js';
+import { type HandoffConfig, loadHandoffConfig } from './call/handoff-config.js';
 
 /** Server configuration, from the environment (docs/configuration.md lists every key). */
 export interface Config {
@@ -10,8 +12,8 @@ export interface Config {
   host: string;
   /** Public base URL for `/answer` and `/twiml` (`PUBLIC_URL`); default: from the request's Host headers. */
   publicUrl?: string;
-  /** The `eventUrl` of `/answer`'s NCCO (`EVENT_URL`); default: this connector's own `/event`. */
-  eventUrl?: string;
+  /** The `eventUrl` of `/answer`'s NCCO (`VONAGE_EVENT_URL`); default: this connector's own `/event`. */
+  vonageEventUrl?: string;
   /** Serve the browser client at `/phone` (`PHONE_PAGE`, default true). */
   phonePage: boolean;
   /** All Lex traffic goes here (`LEX_ENDPOINT_URL`): the emulator or a VPC endpoint. Server config only. */
@@ -59,6 +61,10 @@ export interface Config {
   limits: Limits;
   /** `/metrics` protection: a bearer token (`METRICS_AUTH_TOKEN`) and/or a port of its own (`METRICS_PORT`). */
   metrics: { authToken?: string; port?: number };
+  /** Conversation events webhook (`EVENTS_*`, `src/call/events-config.ts`). */
+  events: EventsConfig;
+  /** Voice hand-off (`HANDOFF_*`, `VONAGE_*`, `src/call/handoff-config.ts`). */
+  handoff: HandoffConfig;
 }
 
 /** Per-connection and per-call bounds (docs/operations.md, "Threat model and limits"). */
@@ -170,7 +176,7 @@ export function loadConfig(env: Env = process.env): Config {
     port: int(env, 'PORT', 5000, 0, 65535),
     host: env.HOST || '0.0.0.0',
     publicUrl: url(env, 'PUBLIC_URL'),
-    eventUrl: url(env, 'EVENT_URL'),
+    vonageEventUrl: url(env, 'VONAGE_EVENT_URL'),
     phonePage: bool(env, 'PHONE_PAGE', true),
     lexEndpointUrl: url(env, 'LEX_ENDPOINT_URL'),
     // The emulator is the default back-end for development; production (NODE_ENV=production, as in
@@ -207,6 +213,8 @@ export function loadConfig(env: Env = process.env): Config {
     chat: loadChatConfig(env),
     limits: loadLimits(env),
     metrics: { authToken: env.METRICS_AUTH_TOKEN || undefined, port: env.METRICS_PORT ? int(env, 'METRICS_PORT', 0, 0, 65535) : undefined },
+    events: loadEventsConfig(env),
+    handoff: loadHandoffConfig(env),
   };
 }
 

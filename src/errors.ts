@@ -46,6 +46,8 @@ export const ERRORS = {
   LEX_BAD_REQUEST: { message: 'Lex rejected the request', retryable: false, permanent: true },
   LEX_ABORTED: { message: 'Lex request cancelled', retryable: false },
   LEX_STREAM_FAILED: { message: 'Lex conversation stream failed', retryable: false, close: CloseCodes.LEX_STREAM_FAILED },
+  HANDOFF_FAILED: { message: 'hand-off request to the platform failed', retryable: true },
+  EVENTS_DELIVERY_FAILED: { message: 'conversation event not delivered', retryable: true },
   INTERNAL: { message: 'internal error', retryable: false, close: CloseCodes.INTERNAL, status: 500 },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -56,6 +56,32 @@ export class Metrics {
   readonly framesSent = new Counter({ name: 'lexconn_frames_sent_total', help: 'Audio frames sent to callers', registers: [this.registry] });
   readonly framesDropped = new Counter({ name: 'lexconn_frames_dropped_total', help: 'Audio frames dropped (socket not writable)', registers: [this.registry] });
   readonly underruns = new Counter({ name: 'lexconn_pacer_underruns_total', help: 'Replies whose audio arrived slower than real time (far end ran dry)', registers: [this.registry] });
+  readonly handoffs = new Counter({
+    name: 'lexconn_handoffs_total',
+    help: 'Calls handed to a human, by platform, method (close, vonage-transfer, twilio-update) and result (ok, failed: closed 4010 instead)',
+    labelNames: ['platform', 'method', 'result'],
+    registers: [this.registry],
+  });
+  readonly noInput = new Counter({
+    name: 'lexconn_no_input_total',
+    help: 'Silences after a prompt (no_input_ms), by what followed: reprompt, handoff, hangup',
+    labelNames: ['action'],
+    registers: [this.registry],
+  });
+  readonly events = new Counter({
+    name: 'lexconn_events_total',
+    help: 'Conversation events to webhooks, by result: delivered, retried (an attempt failed), failed (attempts exhausted), dropped (queue full or server closing)',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
+  readonly eventsPending = new Gauge({ name: 'lexconn_events_pending', help: 'Conversation events queued or in flight to webhooks', registers: [this.registry] });
+  readonly eventDelivery = new Histogram({
+    name: 'lexconn_event_delivery_seconds',
+    help: 'One webhook attempt for a conversation event, by HTTP status (or a network error code)',
+    labelNames: ['status'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
   readonly streamReopens = new Counter({ name: 'lexconn_lex_stream_reopens_total', help: 'StartConversation streams reopened after a drop', registers: [this.registry] });
 
   constructor(defaults = true) {

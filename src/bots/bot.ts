@@ -7,8 +7,19 @@ import type { ConnectorError } from '../errors.js';
 
 /** Per-call Lex settings a bot sends with its requests; never credentials (the SDK client holds those). */
 export interface BotOptions {
+  /**
+   * The call's session attributes (caller id, call id, the caller's own): the per-utterance bots
+   * send them with every request, under the attributes Lex returned last (the bot's own values
+   * win); the conversation bot sends them when it opens its stream.
+   */
   sessionAttributes?: Record<string, string>;
   requestAttributes?: Record<string, string>;
+}
+
+/** One way Lex understood the input: an intent and its NLU confidence (0–1) when Lex gives one. */
+export interface Interpretation {
+  intentName: string;
+  confidence?: number;
 }
 
 /** What the bot said about the dialog. */
@@ -17,6 +28,14 @@ export interface DialogOutcome {
   /** V1 dialogState or V2 dialogAction.type. */
   dialogState?: string;
   intentName?: string;
+  /** V2 `intent.state` (`InProgress`, `ReadyForFulfillment`, `Fulfilled`, `Failed`…); V1: derived from its dialogState. */
+  intentState?: string;
+  /** The intent's slots: name -> interpreted value, null while unfilled. */
+  slots?: Record<string, string | null>;
+  /** NLU confidence of `intentName`, 0–1, when Lex gives one. */
+  confidence?: number;
+  /** Every interpretation Lex returned, best first (V2 `interpretations`, V1 the intent and `alternativeIntents`). */
+  interpretations?: Interpretation[];
   /** Lex ended the dialog: V2 dialogAction `Close`, V1 dialogState `Fulfilled` or `Failed`. */
   dialogClosed: boolean;
   sessionAttributes?: Record<string, string>;
@@ -55,7 +74,7 @@ export interface UtteranceBot {
 /** What the bot says on a conversation stream. */
 export type ConversationEvent =
   | { type: 'transcript'; transcript: string }
-  | ({ type: 'intent'; inputMode?: string; intentState?: string; sessionAttributes: Record<string, string> } & Omit<DialogOutcome, 'transcript' | 'sessionAttributes'>)
+  | ({ type: 'intent'; inputMode?: string; sessionAttributes: Record<string, string> } & Omit<DialogOutcome, 'transcript' | 'sessionAttributes'>)
   | { type: 'text'; messages: string[] }
   /** A chunk of prompt audio; `chunk` undefined marks the end of the prompt. */
   | { type: 'audio'; chunk: Uint8Array | undefined }

@@ -1,8 +1,9 @@
 import { ConnectorError } from '../errors.js';
+import { type CallOptions, contextAttributes, parseCallOptions, type PlatformIds } from './call-options.js';
 import type { RouteKind } from './routes.js';
 
 /** Per-call settings from the platform's first message (NCCO headers / TwiML Parameters). */
-export interface CallConfig {
+export interface CallConfig extends CallOptions {
   awsKey: string;
   awsSecret: string;
   awsSessionToken?: string;
@@ -17,6 +18,7 @@ export interface CallConfig {
   hangupOnClose: boolean;
   welcomeMessage?: string;
   initialIntent?: string;
+  /** `lex_session_attributes` with the connector's context attributes over them (`call-options.ts`). */
   sessionAttributes?: Record<string, string>;
   requestAttributes?: Record<string, string>;
   /** Connector auth token from the first message, if any. */
@@ -88,14 +90,27 @@ function attributes(raw: Raw, key: string): Record<string, string> | undefined {
   return out;
 }
 
+const fail = (field: string, problem: string): never => {
+  throw new ConfigFieldError(field, problem);
+};
+
+/** `a` with `b` over it; undefined when both are empty. */
+function merged(a: Record<string, string> | undefined, b: Record<string, string>): Record<string, string> | undefined {
+  const out = { ...a, ...b };
+  return Object.keys(out).length ? out : undefined;
+}
+
 /**
  * Validates the per-call settings; throws `ConfigFieldError` naming the first bad field.
- * Unknown keys are the caller's own metadata and are ignored.
+ * Unknown keys are the caller's own metadata and are ignored. `ids` are what the platform's
+ * opening message said besides the settings (Twilio's CallSid).
  */
-export function parseCallConfig(raw: Raw, route: RouteKind): CallConfig {
+export function parseCallConfig(raw: Raw, route: RouteKind, ids: PlatformIds = {}): CallConfig {
   const awsKey = str(raw, 'aws_key', true, 128, /^[A-Za-z0-9]{16,128}$/)!;
   const awsSecret = str(raw, 'aws_secret', true, 256)!;
+  const options = parseCallOptions(raw, route, ids, fail);
   const cfg: CallConfig = {
+    ...options,
     awsKey,
     awsSecret,
     awsSessionToken: str(raw, 'aws_session_token', false, 8192),
@@ -108,7 +123,7 @@ export function parseCallConfig(raw: Raw, route: RouteKind): CallConfig {
     hangupOnClose: flag(raw, 'hangup_on_close', route === 'conversation'),
     welcomeMessage: str(raw, 'welcome_message', false, 1000),
     initialIntent: str(raw, 'initial_intent', false, 100, /^[A-Za-z0-9_]+$/),
-    sessionAttributes: attributes(raw, 'lex_session_attributes'),
+    sessionAttributes: merged(attributes(raw, 'lex_session_attributes'), contextAttributes(raw, route, options, fail)),
     requestAttributes: attributes(raw, 'lex_request_attributes'),
     token: typeof raw.token === 'string' ? raw.token : undefined,
   };

@@ -39,6 +39,14 @@ export const CloseCodes = {
   LEX_STREAM_FAILED: { code: 4008, reason: 'lex stream failed' },
   /** The call went past a per-call bound (control messages, audio, Lex requests, events queued to Lex); the reason names it. */
   RATE_LIMITED: { code: 4009, reason: 'rate limit exceeded' },
+  /**
+   * The caller was handed to a human (docs/handoff.md) after the bot's last prompt played: the
+   * NCCO / TwiML after the bot runs next, or the platform already moved the call (transfer,
+   * call update). The reason names the rule that fired.
+   */
+  HANDOFF: { code: 4010, reason: 'handed off' },
+  /** The caller said nothing through `no_input_retries` re-prompts and `no_input_action` is `hangup`. */
+  NO_INPUT: { code: 4011, reason: 'no input' },
 } as const;
 
 /** A named close (code + reason). */

@@ -4,7 +4,7 @@ import type { Counter } from 'prom-client';
 import type { ChatConfig } from './chat-config.js';
 import type { ChatMetrics } from './chat-metrics.js';
 import { ChatError } from './chat-errors.js';
-import { decideOutcome } from './handoff-rules.js';
+import { decideOutcome } from '../call/handoff-rules.js';
 import { mediaType, readBody, sendError, sendJson } from './http-io.js';
 import type { KeyedQueue } from './keyed-queue.js';
 import { renderMessages } from './lex-messages.js';

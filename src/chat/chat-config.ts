@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ConnectorError } from '../errors.js';
-import { DEFAULT_HANDOFF_RULES, parseAttributeRule, type HandoffRules } from './handoff-rules.js';
+import { DEFAULT_HANDOFF_RULES, parseAttributeRule, type HandoffRules } from '../call/handoff-rules.js';
 import { Secret } from './secret.js';
 
 /** AWS credentials from server configuration; absent: the SDK's default provider chain. */

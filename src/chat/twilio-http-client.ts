@@ -26,6 +26,7 @@ export function operationOf(method: string, uri: string): string {
   const path = new URL(uri).pathname;
   const m = method.toLowerCase();
   if (/\/Interactions$/.test(path)) return 'interaction.create';
+  if (/\/Calls\/[^/]+\.json$/.test(path)) return m === 'post' ? 'call.update' : 'call.fetch';
   if (/\/Messages$/.test(path)) return m === 'post' ? 'message.create' : 'message.list';
   if (/\/Webhooks\/[^/]+$/.test(path)) return m === 'delete' ? 'webhook.remove' : 'webhook.update';
   if (/\/Webhooks$/.test(path)) return m === 'get' ? 'webhook.list' : 'webhook.create';

@@ -3,7 +3,7 @@ import type { Counter } from 'prom-client';
 import type { ChatTenant } from './chat-config.js';
 import type { ChatMetrics } from './chat-metrics.js';
 import type { ConversationMemory, ConversationStore } from './conversation-state.js';
-import { decideOutcome, type TurnOutcome } from './handoff-rules.js';
+import { decideOutcome, type RuleOutcome } from '../call/handoff-rules.js';
 import { renderMessages, resolveButtonReply, type ChatMessage } from './lex-messages.js';
 import { summarize, type LexText, type TurnSummary } from './lex-text.js';
 import type { TwilioRest } from './twilio-rest.js';
@@ -121,7 +121,7 @@ async function postAll(
   }
 }
 
-async function handOff(deps: TwilioTurnDeps, rest: TwilioRest, tenant: ChatTenant, msg: InboundMessage, s: TurnSummary, outcome: TurnOutcome, mem: ConversationMemory, log: Logger): Promise<void> {
+async function handOff(deps: TwilioTurnDeps, rest: TwilioRest, tenant: ChatTenant, msg: InboundMessage, s: TurnSummary, outcome: RuleOutcome, mem: ConversationMemory, log: Logger): Promise<void> {
   // `Author` is a chat identity, or (per Twilio samples, UNVERIFIED in the docs) the customer's
   // address for SMS/WhatsApp; Flex adds its own task attributes next to these (their exact set
   // is UNVERIFIED, protocols-chat-handoff.md §3.1).
@@ -164,7 +164,7 @@ async function handOff(deps: TwilioTurnDeps, rest: TwilioRest, tenant: ChatTenan
 }
 
 /** Sets the conversation's state to closed; false (logged, counted) when Twilio refused. */
-async function closeConversation(deps: TwilioTurnDeps, rest: TwilioRest, sid: string, outcome: TurnOutcome, log: Logger): Promise<boolean> {
+async function closeConversation(deps: TwilioTurnDeps, rest: TwilioRest, sid: string, outcome: RuleOutcome, log: Logger): Promise<boolean> {
   try {
     await rest.closeConversation(sid);
     deps.metrics.closes.inc({ channel: 'twilio', result: 'ok' });

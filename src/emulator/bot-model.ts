@@ -88,3 +88,17 @@ export function loadBot(path: string): BotDef {
 export function orderFlowersBot(): BotDef {
   return loadBot(fileURLToPath(new URL('./bots/order-flowers.json', import.meta.url)));
 }
+
+/**
+ * The shipped hand-off bot (docs/handoff.md): `Agent` hands off by its name alone (no
+ * attribute), `ReportProblem` by setting the session attribute `handoff=agent` once its
+ * `Product` slot is filled, `Goodbye` hangs up (`nexmo-close`).
+ */
+export function helpDeskBot(): BotDef {
+  return loadBot(fileURLToPath(new URL('./bots/help-desk.json', import.meta.url)));
+}
+
+/** The bots an emulator serves when given none: OrderFlowers and HelpDesk. */
+export function shippedBots(): BotDef[] {
+  return [orderFlowersBot(), helpDeskBot()];
+}

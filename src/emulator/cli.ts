@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { createEmulator } from './server.js';
-import { loadBot, orderFlowersBot } from './bot-model.js';
+import { loadBot, shippedBots } from './bot-model.js';
 import { DEMO_KEY, type AccessKey } from './sigv4.js';
 import type { Fault } from './faults.js';
 import { createLogger } from '../logger.js';
@@ -9,7 +9,7 @@ import { DEFAULT_VOICE, isVoiceName, VOICE_NAMES } from './voice/index.js';
 const USAGE = `Usage: npm run emulator -- [options]
   --host HOST            listen address (default 127.0.0.1)
   --port PORT            listen port (default 4000, 0 = any free port)
-  --bot FILE             bot JSON (repeatable; default: the OrderFlowers demo bot)
+  --bot FILE             bot JSON (repeatable; default: the OrderFlowers and HelpDesk demo bots)
   --key AKID:SECRET      accept this key pair too (repeatable)
   --delay MS             processing delay before each response (default 0)
   --chunk-delay MS       delay between response body chunks (default 0)
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     host: values.host,
     port: num('port', values.port!),
     keys,
-    bots: values.bot?.length ? values.bot.map(loadBot) : [orderFlowersBot()],
+    bots: values.bot?.length ? values.bot.map(loadBot) : shippedBots(),
     latency: { processingDelayMs: num('delay', values.delay!), chunkDelayMs: num('chunk-delay', values['chunk-delay']!) },
     faults: (values.fault ?? []).map((f) => ({ fault: JSON.parse(f) as Fault, times: 1 })),
     conversation: { heartbeatMs: num('heartbeat', values.heartbeat!) },

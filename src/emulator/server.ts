@@ -5,7 +5,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { BotDef } from './bot-model.js';
-import { orderFlowersBot } from './bot-model.js';
+import { shippedBots } from './bot-model.js';
 import { LexCore } from './lex-core.js';
 import { SessionStore, type EmulatedSession } from './session-store.js';
 import { DEMO_KEY, payloadHashFor, precheckRequest, verifyRequest, type AccessKey } from './sigv4.js';
@@ -81,7 +81,7 @@ export async function createEmulator(opts: EmulatorOptions = {}): Promise<Emulat
   const resamplers = await ResamplerFactory.load();
   const voice = opts.voice ?? DEFAULT_VOICE;
   const lex: LexCore = new LexCore(
-    opts.bots ?? [orderFlowersBot()],
+    opts.bots ?? shippedBots(),
     new SessionStore(() => lex.now()),
     resamplers,
     await VadFactory.load(),

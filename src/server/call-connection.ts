@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { type CallEventSink, fanOut, NO_EVENTS } from '../call/call-events.js';
-import { parseCallConfig, type CallConfig } from '../call/call-config.js';
+import { ConfigFieldError, parseCallConfig, type CallConfig } from '../call/call-config.js';
 import { CallLimits } from '../call/call-limits.js';
 import { CloseCodes, closeCodeLabel, closeReason, type CloseSpec, reasonOfCode } from '../call/close-codes.js';
+import { eventsUrlAllowed } from '../call/events-config.js';
 import { lexSessionId, type CallRoute } from '../call/routes.js';
 import { asConnectorError, ConnectorError } from '../errors.js';
 import { createBot } from '../bots/bot-factory.js';
@@ -155,7 +156,11 @@ export class CallConnection {
     if (configured.ids) this.log.debug(configured.ids, 'platform ids');
     // Authentication first: an unauthenticated client learns nothing about its settings.
     this.authorize(configured.fields.token);
-    this.start(configured.transport, parseCallConfig(configured.fields, this.route.api));
+    const ids = { platform: this.platform?.name, callSid: configured.ids?.callSid, accountSid: configured.ids?.accountSid };
+    const call = parseCallConfig(configured.fields, this.route.api, ids);
+    // A call's own events webhook only where the server allows it (no open SSRF, docs/events.md).
+    if (call.eventsUrl && !eventsUrlAllowed(call.eventsUrl, this.ctx.config.events.allowlist)) throw new ConfigFieldError('events_url', 'is not allowed by EVENTS_URL_ALLOWLIST');
+    this.start(configured.transport, call);
   }
 
   /**
@@ -175,7 +180,7 @@ export class CallConnection {
     this.firstTimer = undefined;
     this.transport = transport;
     const log = this.log.child({ platform: transport.platform });
-    const source = { callId: this.callId, route: this.route.api, platform: transport.platform, live: transport.events };
+    const source = { callId: this.callId, route: this.route.api, platform: transport.platform, eventsUrl: call.eventsUrl, live: transport.events };
     this.events = fanOut(ctx.eventSinks.map((make) => make(source)).filter((s): s is CallEventSink => s !== undefined));
     const deps = {
       events: this.events,
@@ -189,8 +194,9 @@ export class CallConnection {
       lexTimeoutMs: ctx.config.lexTimeoutMs,
       limits: this.limits,
       route: this.route.api,
+      handoff: { rules: ctx.config.handoff.rules, defaultTo: ctx.config.handoff.defaultTo, platform: ctx.handoff },
     };
-    const end = (why: CloseSpec | ConnectorError): void => (why instanceof ConnectorError ? this.fail(why) : this.close(why));
+    const end = (why: CloseSpec | ConnectorError, detail?: string): void => (why instanceof ConnectorError ? this.fail(why) : this.close(why, detail));
     this.session = createSession(createBot(this.route, ctx.lex, call), transport, call, deps, end);
     transport.handlers = this.session;
     this.maxTimer = ctx.clock.setTimer(() => this.close(CloseCodes.MAX_DURATION), ctx.config.maxCallMs);
@@ -219,7 +225,10 @@ export class CallConnection {
     ctx.metrics.closes.inc({ code: closeCodeLabel(code) });
     const durationMs = Math.round(ctx.clock.now() - this.startedAt);
     this.log.info({ platform: this.platform?.name ?? 'unknown', closeCode: code, durationMs, ...this.session?.stats }, 'call ended');
-    if (this.session) this.events.emit({ type: 'call.ended', closeCode: code, reason: this.decided?.reason ?? reasonOfCode(code), durationMs, turns: this.session.stats.turns ?? 0 });
+    if (this.session) {
+      const { turns = 0, handoffs = 0 } = this.session.stats;
+      this.events.emit({ type: 'call.ended', closeCode: code, reason: this.decided?.reason ?? reasonOfCode(code), durationMs, turns, handedOff: handoffs > 0 });
+    }
     this.onEnded(this);
   }
 }

@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import type { Metrics } from '../metrics.js';
 import type { LexClientFactory } from '../bots/lex-clients.js';
 import type { CallEventSinkFactory } from '../call/call-events.js';
+import type { PlatformHandoff } from '../call/handoff.js';
 
 /**
  * The Lex emulator running in this process as the connector's Lex back-end (`npm run dev`,
@@ -32,4 +33,6 @@ export interface ConnectorContext {
   eventSinks: CallEventSinkFactory[];
   /** Present when the Lex back-end is the emulator embedded in this process. */
   emulator?: EmbeddedEmulator;
+  /** The platform side of hand-offs (Vonage transfer, Twilio call update); `CLOSE_ONLY` without credentials. */
+  handoff: PlatformHandoff;
 }

@@ -11,7 +11,8 @@ function xml(s: string): string {
 /**
  * `/twiml`: example TwiML that connects a Twilio call to this server with a bidirectional
  * `<Connect><Stream>` to the example bot's route; per-call settings go in `<Parameter>`s
- * because Twilio forbids a query string in the stream URL. The Twilio twin of `/answer`.
+ * because Twilio forbids a query string in the stream URL; `<Hangup/>` after `</Connect>` runs
+ * when the connector closes the stream (docs/handoff.md has a hand-off variant). The Twilio twin of `/answer`.
  */
 export function exampleTwiml(req: IncomingMessage, config: Config, params: Record<string, string>): string {
   const { ws } = publicOrigin(req, config.publicUrl);
@@ -25,7 +26,8 @@ export function exampleTwiml(req: IncomingMessage, config: Config, params: Recor
     ['aws_region', 'us-east-1'],
   ];
   if (e.route === 'conversation') parameters.push(['welcome_message', 'Hello, I am Lex, how can I help you?']);
-  if (params.From) parameters.push(['lex_session_attributes', JSON.stringify({ callerId: params.From })]);
+  // The caller's number becomes the `callerId` session attribute and the hand-off's context; the CallSid comes with `start`.
+  if (params.From) parameters.push(['caller_id', params.From]);
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<Response>',

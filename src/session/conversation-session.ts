@@ -1,11 +1,10 @@
 import { asBytes } from '../audio/pcm.js';
 import type { ConversationBot, ConversationEvent, ConversationStream, DialogOutcome } from '../bots/bot.js';
 import type { CallConfig } from '../call/call-config.js';
-import { CloseCodes } from '../call/close-codes.js';
 import { ConnectorError, isPermanent } from '../errors.js';
 import type { CallTransport } from '../transports/transport.js';
-import { BaseSession, type SessionStats } from './base-session.js';
-import { endsCall } from './end-call.js';
+import { BaseSession, newStats, type SessionStats } from './base-session.js';
+import { type CallEnd, callEndOf } from './end-call.js';
 import type { SessionDeps, SessionEnd } from './session-deps.js';
 import type { TurnInput } from '../call/call-events.js';
 import { BotTurn } from './turn.js';
@@ -23,6 +22,8 @@ interface PendingTurn {
   /** Clock time the caller's input ended (transcript or DTMF key), for turn latency. */
   inputEndedAt?: number;
   dialog: DialogOutcome;
+  /** Lex's text of the prompt (TextResponseEvent). */
+  botMessage?: string;
 }
 
 /**
@@ -39,7 +40,8 @@ export class ConversationSession extends BaseSession {
   private prompt: BotTurn | undefined;
   private promptOpen = false;
   private discardUntilEnd = false;
-  private hangupAfterPrompt = false;
+  /** How the call ends after the next prompt, once Lex's intent result says so. */
+  private endAfterPrompt: CallEnd | undefined;
   private pending: PendingTurn = { input: 'none', dialog: { dialogClosed: false } };
   private reopens = 0;
   private reopenTimer: unknown;
@@ -53,7 +55,7 @@ export class ConversationSession extends BaseSession {
   private heard = false;
   /** Why the last stream ended, for the 4008 reason. */
   private lastFailure = 'reopen attempts exhausted';
-  readonly stats: SessionStats & { reopens: number } = { turns: 0, bargeIns: 0, errors: 0, dtmf: 0, reopens: 0 };
+  readonly stats: SessionStats & { reopens: number } = { ...newStats(), reopens: 0 };
 
   constructor(
     transport: CallTransport,
@@ -70,6 +72,7 @@ export class ConversationSession extends BaseSession {
   }
 
   protected onKey(digit: string): void {
+    this.stopReplay();
     this.pending.input = 'dtmf';
     this.pending.inputEndedAt = this.deps.clock.now();
     this.deps.events.emit({ type: 'dtmf', digits: digit });
@@ -93,11 +96,17 @@ export class ConversationSession extends BaseSession {
     }, DISCONNECT_GRACE_MS);
   }
 
+  /** StartConversation takes no text in audio mode (protocols.md §4.4); `no_input_text` is refused for this route. */
+  protected sendRepromptText(): void {}
+
   protected onBotFrame(frame: Int16Array): void {
     this.vad.score(frame, (speech) => {
       if (!speech) return;
       this.lastVoicedAt = this.deps.clock.now();
       this.owe();
+      // The caller is talking: until Lex answers (its transcript), a silence counts from the last voiced frame.
+      this.noInput.postpone();
+      if (this.call.bargeIn) this.stopReplay();
     });
     // Without barge-in the bot must not hear the caller over a prompt: it gets silence instead.
     const bytes = !this.call.bargeIn && this.playback.speaking ? this.silence : asBytes(frame);
@@ -128,6 +137,7 @@ export class ConversationSession extends BaseSession {
       case 'transcript':
         // Lex transcribes DTMF input too; the keys already marked the turn as DTMF.
         if (this.pending.input !== 'dtmf') this.pending.input = 'speech';
+        this.callerHeard(this.pending.input);
         this.pending.inputEndedAt ??= this.lastVoicedAt ?? clock.now();
         this.pending.dialog.transcript = ev.transcript;
         log.debug({ transcript: ev.transcript }, 'lex transcript');
@@ -136,11 +146,22 @@ export class ConversationSession extends BaseSession {
         this.reopens = 0; // the stream works
         log.debug({ inputMode: ev.inputMode, dialogState: ev.dialogState, intent: ev.intentName, intentState: ev.intentState }, 'lex intent');
         if (ev.inputMode === 'DTMF') this.pending.input = 'dtmf';
-        this.pending.dialog = { ...this.pending.dialog, dialogState: ev.dialogState, intentName: ev.intentName, dialogClosed: ev.dialogClosed, sessionAttributes: ev.sessionAttributes };
-        if (endsCall(ev, this.call.hangupOnClose)) this.hangupAfterPrompt = true;
+        this.pending.dialog = {
+          ...this.pending.dialog,
+          dialogState: ev.dialogState,
+          intentName: ev.intentName,
+          intentState: ev.intentState,
+          slots: ev.slots,
+          confidence: ev.confidence,
+          interpretations: ev.interpretations,
+          dialogClosed: ev.dialogClosed,
+          sessionAttributes: ev.sessionAttributes,
+        };
+        this.endAfterPrompt ??= callEndOf(this.pending.dialog, this.call.hangupOnClose, this.deps.handoff.rules);
         return;
       case 'text':
         log.debug({ messages: ev.messages }, 'lex messages');
+        this.pending.botMessage = ev.messages.join(' ');
         return;
       case 'interruption':
         if (this.promptOpen) this.discardUntilEnd = true;
@@ -167,13 +188,13 @@ export class ConversationSession extends BaseSession {
     }
     if (chunk) {
       if (!this.promptOpen) this.beginPrompt();
-      this.playback.push(chunk);
+      this.pushReply(chunk);
       return;
     }
-    const hangup = this.hangupAfterPrompt;
+    const end = this.endAfterPrompt;
     const prompt = this.prompt;
     if (!this.promptOpen || !prompt) {
-      if (hangup) this.end(CloseCodes.NORMAL);
+      if (end) this.replyPlayed(Object.assign(new BotTurn('none', undefined), { end }));
       return;
     }
     this.promptOpen = false;
@@ -183,19 +204,21 @@ export class ConversationSession extends BaseSession {
       if (outcome !== 'played' || this.closed) return this.turnEnded(prompt, 'interrupted');
       if (this.stream && !this.stream.sendPlaybackCompletion()) return this.end(this.deps.limits.exceeded('lex events'));
       this.turnEnded(prompt, 'played');
-      if (hangup) this.end(CloseCodes.NORMAL);
+      // The end Lex asked for applies once its prompt has played, whichever prompt carried it.
+      this.replyPlayed(end ? Object.assign(prompt, { end }) : prompt);
     });
   }
 
   /** The first audio of a prompt: the turn it answers is answered now. */
   private beginPrompt(): void {
+    this.stopReplay();
     this.promptOpen = true;
-    const { input, inputEndedAt, dialog } = this.pending;
+    const { input, inputEndedAt, dialog, botMessage } = this.pending;
     this.pending = { input: 'none', dialog: { dialogClosed: false } };
     const prompt = new BotTurn(input, inputEndedAt);
     this.prompt = prompt;
-    this.turnAnswered(prompt, this.bot.api, dialog);
-    this.playback.begin(this.replyRateHz);
+    this.turnAnswered(prompt, this.bot.api, dialog, botMessage);
+    this.beginReply(this.replyRateHz);
     this.turnAudioStarted(prompt);
   }
 

@@ -6,6 +6,8 @@ import type { Metrics } from '../metrics.js';
 import type { CallEventSink } from '../call/call-events.js';
 import type { CallLimits } from '../call/call-limits.js';
 import type { CloseSpec } from '../call/close-codes.js';
+import type { HandoffDestination, PlatformHandoff } from '../call/handoff.js';
+import type { HandoffRules } from '../call/handoff-rules.js';
 import type { ConnectorError } from '../errors.js';
 import type { CallHandlers } from '../transports/transport.js';
 
@@ -27,10 +29,20 @@ export interface SessionDeps {
   route: string;
   /** Where the call's conversation events go (`call/call-events.ts`). */
   events: CallEventSink;
+  /** Hand-off rules, the server's default destination and the platform side (docs/handoff.md). */
+  handoff: SessionHandoff;
 }
 
-/** How a session ends its call: a normal close (the dialog ended), or an error whose code picks the close. */
-export type SessionEnd = (why: CloseSpec | ConnectorError) => void;
+/** What a session needs to hand a caller to a human. */
+export interface SessionHandoff {
+  rules: HandoffRules;
+  /** `HANDOFF_TO`, for calls without `handoff_to`. */
+  defaultTo?: HandoffDestination;
+  platform: PlatformHandoff;
+}
+
+/** How a session ends its call: a close (`detail` follows the fixed reason), or an error whose code picks the close. */
+export type SessionEnd = (why: CloseSpec | ConnectorError, detail?: string) => void;
 
 /** A running call session: platform events in, `close()` to stop (the connection calls it once). */
 export interface Session extends CallHandlers {

@@ -1,5 +1,6 @@
 import type { DialogOutcome } from '../bots/bot.js';
 import type { TurnInput } from '../call/call-events.js';
+import type { CallEnd } from './end-call.js';
 
 /** One bot turn in progress: when its stages happened (clock ms) and what the bot said. */
 export class BotTurn {
@@ -7,7 +8,12 @@ export class BotTurn {
   answeredAt?: number;
   latencyMs?: number;
   dialog?: DialogOutcome;
-  endsCall = false;
+  /** What the bot said, as text (Lex's message). */
+  botMessage?: string;
+  /** How this reply ends the call once played (`end-call.ts`); undefined: the call goes on. */
+  end?: CallEnd;
+  /** The caller interrupted this reply. */
+  bargeIn = false;
   done = false;
 
   constructor(

@@ -3,13 +3,12 @@ import { Segmenter, type SegmentEvent } from '../audio/segmenter.js';
 import { voiceGateFor } from '../audio/vad/voice-gate.js';
 import type { BotReply, UtteranceBot, UtteranceUpload } from '../bots/bot.js';
 import type { CallConfig } from '../call/call-config.js';
-import { CloseCodes } from '../call/close-codes.js';
 import { asConnectorError, ConnectorError } from '../errors.js';
 import type { CallTransport } from '../transports/transport.js';
-import { BaseSession, type SessionStats } from './base-session.js';
+import { BaseSession, newStats, type SessionStats } from './base-session.js';
 import { DtmfCollector } from './dtmf-collector.js';
 import type { SessionDeps, SessionEnd } from './session-deps.js';
-import type { TurnOutcome } from '../call/call-events.js';
+import type { TurnInput, TurnOutcome } from '../call/call-events.js';
 import { BotTurn } from './turn.js';
 
 /**
@@ -44,7 +43,7 @@ export class UtteranceSession extends BaseSession {
   private readonly segmenter: Segmenter;
   private readonly dtmf: DtmfCollector;
   private request: Request | undefined;
-  readonly stats: SessionStats = { turns: 0, bargeIns: 0, errors: 0, dtmf: 0 };
+  readonly stats: SessionStats = newStats();
 
   constructor(
     transport: CallTransport,
@@ -88,6 +87,7 @@ export class UtteranceSession extends BaseSession {
   private onSegment(ev: SegmentEvent): void {
     switch (ev.type) {
       case 'start': {
+        this.callerHeard('speech');
         this.interrupt();
         if (!this.admitLexRequest()) return;
         const abort = new AbortController();
@@ -169,20 +169,29 @@ export class UtteranceSession extends BaseSession {
   }
 
   private sendDigits(digits: string): void {
-    if (this.closed) return;
+    if (this.closed || this.handingOff) return;
     this.deps.events.emit({ type: 'dtmf', digits });
-    this.interrupt();
-    if (!this.admitLexRequest()) return;
     this.deps.log.debug({ digits }, 'dtmf entry');
-    const abort = new AbortController();
-    const now = this.deps.clock.now();
-    const request: Request = { abort, endedAt: now, startedAt: now };
-    this.request = request;
-    this.startLexTimer(request);
-    void this.runTurn(request, 'dtmf', this.bot.sendText(digits, abort.signal));
+    this.sendTextTurn(digits, 'dtmf');
   }
 
-  private async runTurn(request: Request, input: 'speech' | 'dtmf', replyPromise: Promise<BotReply>): Promise<void> {
+  protected sendRepromptText(text: string): void {
+    this.sendTextTurn(text, 'none');
+  }
+
+  /** A turn from text: DTMF digits, or a no-input re-prompt (`no_input_text`, input `none`). */
+  private sendTextTurn(text: string, input: TurnInput): void {
+    this.interrupt();
+    if (!this.admitLexRequest()) return;
+    const abort = new AbortController();
+    const now = this.deps.clock.now();
+    const request: Request = { abort, endedAt: input === 'none' ? undefined : now, startedAt: now };
+    this.request = request;
+    this.startLexTimer(request);
+    void this.runTurn(request, input, this.bot.sendText(text, abort.signal));
+  }
+
+  private async runTurn(request: Request, input: TurnInput, replyPromise: Promise<BotReply>): Promise<void> {
     // The caller's end is known only once the upload ends, after this turn started.
     let turn: BotTurn | undefined;
     let outcome: TurnOutcome = 'interrupted';
@@ -192,14 +201,13 @@ export class UtteranceSession extends BaseSession {
       request.timer = undefined;
       if (this.request !== request) return;
       turn = new BotTurn(input, request.endedAt, request.startedAt);
-      this.turnAnswered(turn, this.bot.api, reply);
+      this.turnAnswered(turn, this.bot.api, reply, reply.message);
       this.deps.log.debug({ transcript: reply.transcript, message: reply.message, dialogState: reply.dialogState, intent: reply.intentName }, 'lex reply');
       outcome = await this.play(request, turn, reply);
       if (this.request === request) this.request = undefined;
-      if (turn.endsCall && outcome === 'played' && !this.closed) {
-        // Recorded before the close, so a live view (browser) still gets the last turn.
+      if (outcome === 'played') {
         this.turnEnded(turn, outcome);
-        this.end(CloseCodes.NORMAL);
+        this.replyPlayed(turn);
       }
     } catch (err) {
       // A superseded turn (barge-in) must not touch the playback of the turn that replaced it.
@@ -210,11 +218,14 @@ export class UtteranceSession extends BaseSession {
       if (request.timedOut) {
         outcome = 'failed';
         this.report(new ConnectorError('LEX_TIMEOUT', undefined, { detail: 'no answer after the end of the utterance' }));
+        this.replyPlayed(undefined);
         return;
       }
       if (request.abort.signal.aborted) return;
       outcome = 'failed';
       this.report(asConnectorError(err));
+      // The caller is waiting: a silence from now on counts.
+      this.replyPlayed(undefined);
     } finally {
       if (turn) this.turnEnded(turn, outcome);
     }
@@ -222,11 +233,11 @@ export class UtteranceSession extends BaseSession {
 
   /** Streams the reply into playback; settles with how it ended. */
   private async play(request: Request, turn: BotTurn, reply: BotReply): Promise<TurnOutcome> {
-    this.playback.begin(reply.audioRateHz);
+    this.beginReply(reply.audioRateHz);
     let first = true;
     for await (const chunk of reply.audio ?? []) {
       if (this.request !== request) return 'interrupted';
-      this.playback.push(chunk);
+      this.pushReply(chunk);
       if (first && chunk.length > 0) {
         first = false;
         this.turnAudioStarted(turn);

@@ -44,10 +44,10 @@ describe('/answer eventUrl and the /event webhook', () => {
   });
 });
 
-describe('EVENT_URL', () => {
+describe('VONAGE_EVENT_URL', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ env: { EVENT_URL: 'https://hooks.example.com/vonage/events' } });
+    stack = await startStack({ env: { VONAGE_EVENT_URL: 'https://hooks.example.com/vonage/events' } });
   });
   afterAll(async () => {
     await stack.close();

@@ -109,6 +109,14 @@ describe('HTTP endpoints', () => {
     expect(connect.endpoint![0]['content-type']).toBe('audio/l16;rate=16000');
   });
 
+  it("/answer passes the call's context to the connector: call_uuid, conversation_uuid and caller_id headers", async () => {
+    const q = 'uuid=0f5c1e2a-8c1b-4b7e-9d36-2b9f0c7e4a11&conversation_uuid=CON-7a1b2c3d-8c1b-4b7e-9d36-2b9f0c7e4a11&from=447700900123&to=447700900000';
+    const ncco = (await (await fetch(`${stack.httpUrl}/answer?${q}`)).json()) as { action: string; endpoint?: { uri: string; headers: Record<string, unknown> }[] }[];
+    const ep = ncco.find((a) => a.action === 'connect')!.endpoint![0];
+    expect(ep.uri).toContain('/sessions/CON-7a1b2c3d-8c1b-4b7e-9d36-2b9f0c7e4a11/utterance');
+    expect(ep.headers).toMatchObject({ call_uuid: '0f5c1e2a-8c1b-4b7e-9d36-2b9f0c7e4a11', conversation_uuid: 'CON-7a1b2c3d-8c1b-4b7e-9d36-2b9f0c7e4a11', caller_id: '447700900123' });
+  });
+
   it('/ping, /health, /ready, /metrics; anything else 404', async () => {
     expect((await fetch(stack.httpUrl + '/ping')).status).toBe(200);
     expect(await (await fetch(stack.httpUrl + '/health')).json()).toMatchObject({ status: 'ok' });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VonagePhone } from '../../src/phones/vonage-phone.js';
-import { utterance } from '../helpers/audio.js';
+import { tone, utterance } from '../helpers/audio.js';
 import { ROUTES } from '../helpers/routes.js';
 import { demoHeaders, startStack, until, type Stack } from '../helpers/stack.js';
 
@@ -27,7 +27,7 @@ async function histogramCount(name: string, labels: string): Promise<number> {
 }
 
 describe.each(['v2', 'conversation'] as const)('both sessions record a completed turn the same way (%s)', (route) => {
-  it('one turn record per reply heard, with transcript, intent, dialog state and latency; the same turn metrics', async () => {
+  it('one turn record per reply heard, with transcript, bot message, intent, slots, attributes, confidence, dialog state and latency; the same turn metrics', async () => {
     const session = `turn-record-${route}`;
     const before = stack.logs.length;
     const phone = await VonagePhone.connect(stack.wsUrl + ROUTES[route](session), { rateHz: 16000, headers: demoHeaders() });
@@ -38,7 +38,23 @@ describe.each(['v2', 'conversation'] as const)('both sessions record a completed
     await until(() => stack.logs.slice(before).some((l) => l.includes('"msg":"turn"')));
     const callId = (JSON.parse(stack.logs.slice(before).find((l) => l.includes('"msg":"call started"'))!) as { callId: string }).callId;
     expect(turns(callId)).toEqual([
-      { input: 'speech', transcript: 'I would like to order some flowers', intentName: 'OrderFlowers', dialogState: 'ElicitSlot', latencyMs: expect.any(Number), outcome: 'played', endsCall: false },
+      {
+        input: 'speech',
+        transcript: 'I would like to order some flowers',
+        botMessage: 'What type of flowers would you like to order? Say roses, tulips or lilies, or press 1, 2 or 3.',
+        intentName: 'OrderFlowers',
+        intentState: 'InProgress',
+        dialogState: 'ElicitSlot',
+        slots: { FlowerType: null, PickupDate: null, PickupTime: null },
+        sessionAttributes: {},
+        confidence: 1,
+        interpretations: [{ intentName: 'OrderFlowers', confidence: 1 }, { intentName: 'FallbackIntent' }],
+        latencyMs: expect.any(Number),
+        outcome: 'played',
+        bargeIn: false,
+        endsCall: false,
+        handoff: false,
+      },
     ]);
     phone.hangUp();
     await phone.closed;
@@ -47,5 +63,26 @@ describe.each(['v2', 'conversation'] as const)('both sessions record a completed
     expect([ended.turns, ended.dtmf]).toEqual([1, 0]);
     expect(await histogramCount('lexconn_turn_overhead_seconds', `route="${route}"`)).toBeGreaterThan(0);
     expect(await histogramCount('lexconn_lex_request_seconds', `api="${route === 'v2' ? 'v2' : 'v2-stream'}"`)).toBeGreaterThan(0);
+  });
+});
+
+describe('a barged-in turn', () => {
+  it('is recorded as interrupted with bargeIn, the next as played without', async () => {
+    const session = 'turn-record-barge';
+    const before = stack.logs.length;
+    stack.emu.session(session).replyAudio = tone(1000, 8000, 16000); // an 8 s prompt
+    const phone = await VonagePhone.connect(stack.wsUrl + ROUTES.v2(session), { rateHz: 16000, headers: demoHeaders() });
+    stack.emu.session(session).script.push('hello', 'I want roses');
+    phone.sendAudio(utterance('hello', 16000, 3));
+    await phone.waitForFrames(20);
+    phone.sendAudio(utterance('I want roses', 16000, 4));
+    await phone.nextReply();
+    const callId = (JSON.parse(stack.logs.slice(before).find((l) => l.includes('"msg":"call started"'))!) as { callId: string }).callId;
+    await until(() => turns(callId).length === 2);
+    expect(turns(callId).map((t) => [t.transcript, t.outcome, t.bargeIn])).toEqual([
+      ['hello', 'interrupted', true],
+      ['I want roses', 'played', false],
+    ]);
+    phone.hangUp();
   });
 });

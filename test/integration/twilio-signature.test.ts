@@ -74,7 +74,7 @@ describe('/twiml', () => {
     const xml = await res.text();
     expect(xml).toContain(`<Stream url="ws://${host()}/bots/ORDERFLWRS/botAliases/TSTALIASID/botLocales/en_US/sessions/CA0123456789abcdef/utterance">`);
     expect(xml).toContain('<Parameter name="aws_region" value="us-east-1"/>');
-    expect(xml).toContain('&quot;callerId&quot;:&quot;+447700900123&quot;');
+    expect(xml).toContain('<Parameter name="caller_id" value="+447700900123"/>');
     // Twilio forbids a query string in the stream URL: settings travel as <Parameter>s.
     expect(/<Stream url="([^"]*)"/.exec(xml)![1]).not.toContain('?');
   });

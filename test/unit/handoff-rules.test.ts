@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_HANDOFF_RULES, decideOutcome, parseAttributeRule, type HandoffRules } from '../../src/chat/handoff-rules.js';
+import { DEFAULT_HANDOFF_RULES, decideOutcome, parseAttributeRule, type HandoffRules } from '../../src/call/handoff-rules.js';
 
 const r = (intent?: string, state?: string, action?: string, attrs?: Record<string, string>) => ({
   sessionState: { dialogAction: action ? { type: action } : undefined, intent: intent ? { name: intent, state } : undefined, sessionAttributes: attrs },

@@ -6,6 +6,8 @@ import { VadFactory } from '../../src/audio/vad.js';
 import { Metrics } from '../../src/metrics.js';
 import { NO_EVENTS } from '../../src/call/call-events.js';
 import { CallLimits } from '../../src/call/call-limits.js';
+import { CLOSE_ONLY } from '../../src/call/handoff.js';
+import { DEFAULT_HANDOFF_RULES } from '../../src/call/handoff-rules.js';
 import { UtteranceSession } from '../../src/session/utterance-session.js';
 import { parseCallConfig } from '../../src/call/call-config.js';
 import type { BotReply, UtteranceBot } from '../../src/bots/bot.js';
@@ -73,6 +75,7 @@ describe('UtteranceSession', () => {
         limits: new CallLimits(clock, { controlMessagesPerSecond: 50, lexRequestsPerMinute: 60 }),
         route: 'v2',
         events: NO_EVENTS,
+        handoff: { rules: DEFAULT_HANDOFF_RULES, platform: CLOSE_ONLY },
       },
       () => undefined,
     );

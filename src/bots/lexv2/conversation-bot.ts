@@ -3,6 +3,7 @@ import type { V2Ids } from '../../call/routes.js';
 import type { ConnectorError } from '../../errors.js';
 import type { BotOptions, ConversationBot, ConversationEvent, ConversationSetup, ConversationStream } from '../bot.js';
 import { fromLexError } from '../errors.js';
+import { confidenceOf, v2Interpretations, v2Slots } from '../lex-results.js';
 import { EventQueue } from './event-queue.js';
 
 /** The ConfigurationEvent of a stream (protocols.md §4.4). */
@@ -119,6 +120,7 @@ function mapEvent(ev: StartConversationResponseEventStream): ConversationEvent |
   if (ev.TranscriptEvent) return { type: 'transcript', transcript: ev.TranscriptEvent.transcript ?? '' };
   if (ev.IntentResultEvent) {
     const s = ev.IntentResultEvent.sessionState;
+    const interpretations = v2Interpretations(ev.IntentResultEvent.interpretations);
     return {
       type: 'intent',
       inputMode: ev.IntentResultEvent.inputMode,
@@ -126,6 +128,9 @@ function mapEvent(ev: StartConversationResponseEventStream): ConversationEvent |
       dialogClosed: s?.dialogAction?.type === 'Close',
       intentName: s?.intent?.name,
       intentState: s?.intent?.state,
+      slots: v2Slots(s?.intent?.slots),
+      confidence: confidenceOf(s?.intent?.name, interpretations),
+      interpretations,
       sessionAttributes: s?.sessionAttributes ?? {},
     };
   }

@@ -4,7 +4,7 @@ export type FakeFailure = { type: 'status'; status: number; code?: number; retry
 /** Which requests a failure applies to, and how many times (-1: every matching request). */
 export interface FakeFailureRule {
   failure: FakeFailure;
-  /** Operation name (`message.create`, `conversation.update`, `interaction.create`, `webhook.list`, `webhook.remove`); unset: any. */
+  /** Operation name (`message.create`, `conversation.update`, `interaction.create`, `webhook.list`, `webhook.remove`, `call.update`); unset: any. */
   op?: string;
   /** Only requests whose conversation is this one. */
   conversationSid?: string;

@@ -42,6 +42,7 @@ export interface FakeRestContext {
 
 const CONV_RE = /^\/conversations\.twilio\.com\/v1\/(?:Services\/(IS[0-9a-fA-F]{32})\/)?Conversations\/([^/]+)(?:\/(Messages|Webhooks)(?:\/([^/]+))?)?$/;
 const INTERACTIONS_RE = /^\/flex-api\.twilio\.com\/v1\/Interactions$/;
+const CALL_RE = /^\/api\.twilio\.com\/2010-04-01\/Accounts\/(AC[0-9a-fA-F]{32})\/Calls\/(CA[0-9a-fA-F]{32})\.json$/;
 
 function safeEq(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -159,6 +160,8 @@ function route(ctx: FakeRestContext, _req: IncomingMessage, res: ServerResponse,
   }
   if (failure) return twilioError(res, failure.status, failure.code ?? (failure.status === 429 ? 20429 : 20500), 'Injected failure', failure.retryAfter ? { 'retry-after': failure.retryAfter } : {});
   if (INTERACTIONS_RE.test(path) && method === 'post') return createInteraction(ctx, res, account, rec.form);
+  const call = CALL_RE.exec(path);
+  if (call && method === 'post') return updateCall(ctx, res, account, call[1], call[2], rec.form);
   if (!cm) return twilioError(res, 404, 20404, 'The requested resource was not found');
   const c = ctx.store.get(account, cm[2]);
   if (!c || (cm[1] && c.serviceSid !== cm[1])) return twilioError(res, 404, 50350, 'Conversation not found');
@@ -213,6 +216,19 @@ function webhooks(ctx: FakeRestContext, res: ServerResponse, c: FakeConversation
     return 204;
   }
   return json(res, 200, webhookJson(c, c.webhooks[i]));
+}
+
+/** Calls API update (protocols-chat-handoff.md §4.1): `Twiml` and `Url` are mutually exclusive; the update is recorded. */
+function updateCall(ctx: FakeRestContext, res: ServerResponse, account: string, pathAccount: string, callSid: string, form: Record<string, string | string[]>): number {
+  if (pathAccount !== account) return twilioError(res, 404, 20404, 'The requested resource was not found');
+  const twiml = form.Twiml === undefined ? undefined : String(form.Twiml);
+  const url = form.Url === undefined ? undefined : String(form.Url);
+  if (twiml !== undefined && url !== undefined) return twilioError(res, 400, 21626, 'Twiml and Url are mutually exclusive');
+  if (twiml !== undefined && !/^\s*(<\?xml[^>]*>\s*)?<Response>[\s\S]*<\/Response>\s*$/.test(twiml)) return twilioError(res, 400, 12100, 'Document parse failure');
+  const update = { accountSid: account, callSid, twiml, url, status: form.Status === undefined ? undefined : String(form.Status) };
+  ctx.store.callUpdates.push(update);
+  ctx.store.record('call.updated', account, undefined, { ...update });
+  return json(res, 200, { sid: callSid, account_sid: account, status: 'in-progress', uri: `/2010-04-01/Accounts/${account}/Calls/${callSid}.json` });
 }
 
 function createInteraction(ctx: FakeRestContext, res: ServerResponse, accountSid: string, form: Record<string, string | string[]>): number {

@@ -46,10 +46,19 @@ export interface FakeInteraction {
   routing: Record<string, unknown>;
 }
 
+/** A live voice call updated through the Calls API (`Twiml` or `Url`), as recorded. */
+export interface FakeCallUpdate {
+  accountSid: string;
+  callSid: string;
+  twiml?: string;
+  url?: string;
+  status?: string;
+}
+
 /** Something the fake did, in one global order (`seq`), for ordering assertions. */
 export interface FakeEvent {
   seq: number;
-  type: 'message.created' | 'conversation.updated' | 'interaction.created' | 'webhook.created' | 'webhook.removed' | 'webhook.delivered';
+  type: 'message.created' | 'conversation.updated' | 'interaction.created' | 'webhook.created' | 'webhook.removed' | 'webhook.delivered' | 'call.updated';
   accountSid: string;
   conversationSid?: string;
   detail: Record<string, unknown>;
@@ -59,6 +68,8 @@ export interface FakeEvent {
 export class FakeStore {
   readonly conversations = new Map<string, FakeConversation>();
   readonly interactions: FakeInteraction[] = [];
+  /** Voice call updates (hand-offs), in order. */
+  readonly callUpdates: FakeCallUpdate[] = [];
   readonly events: FakeEvent[] = [];
   private seq = 0;
 

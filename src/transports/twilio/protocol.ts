@@ -9,7 +9,7 @@ export function protocolViolation(detail: string): ConnectorError {
 /** What a Twilio text message means to the call. */
 export type TwilioInbound =
   | { type: 'connected' }
-  | { type: 'start'; streamSid: string; callSid?: string; customParameters: Record<string, unknown>; mediaFormat: unknown }
+  | { type: 'start'; streamSid: string; callSid?: string; accountSid?: string; customParameters: Record<string, unknown>; mediaFormat: unknown }
   | { type: 'media'; streamSid: string; payload: Buffer; track?: string }
   | { type: 'dtmf'; streamSid: string; digit: string }
   | { type: 'mark'; streamSid: string; name: string }
@@ -38,6 +38,7 @@ export function parseTwilioMessage(m: Record<string, unknown>): TwilioInbound {
         type: 'start',
         streamSid: sid,
         callSid: str(start.callSid),
+        accountSid: str(start.accountSid),
         customParameters: params && typeof params === 'object' && !Array.isArray(params) ? (params as Record<string, unknown>) : {},
         mediaFormat: start.mediaFormat,
       };

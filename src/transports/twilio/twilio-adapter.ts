@@ -17,7 +17,7 @@ function start(msg: Record<string, unknown>, socket: WebSocket, opts: TransportO
   return {
     transport: new TwilioTransport(socket, start.streamSid, opts.maxBufferedBytes, opts.onClose, opts.limits),
     fields: start.customParameters,
-    ids: { streamSid: start.streamSid, callSid: start.callSid },
+    ids: { streamSid: start.streamSid, callSid: start.callSid, accountSid: start.accountSid },
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * Hand-off and close rules: a pure function from a Lex V2 RecognizeText (or
  * RecognizeUtterance / IntentResultEvent) result to what the channel should do next.
- * No I/O, no state: the chat channel uses it, and a voice route can use it the same way.
+ * No I/O, no state: the chat channel and the voice routes (`session/end-call.ts`) use the
+ * same function, so the same bot hands off the same way on every channel.
  */
 
 /** The part of a Lex V2 response the rules read (structurally a `RecognizeTextResponse`). */
@@ -13,7 +14,7 @@ export interface LexOutcomeInput {
   };
 }
 
-/** Configurable rules (docs/chat.md "Hand-off and close rules"). */
+/** Configurable rules (docs/chat.md "Hand-off and close rules", docs/handoff.md for voice). */
 export interface HandoffRules {
   /** Intents that hand the conversation to a human (default `Agent`), in any intent state. */
   handoffIntents: string[];
@@ -31,7 +32,7 @@ export interface HandoffRules {
 }
 
 /** What to do after a turn. `handoff` wins over `close`; `reason` is a stable, loggable string. */
-export interface TurnOutcome {
+export interface RuleOutcome {
   handoff: boolean;
   close: boolean;
   /** `handoff-intent:<name>`, `handoff-attribute:<name>`, `close-intent:<name>:<state>`, `dialog-close:<state>` or `continue`. */
@@ -51,7 +52,7 @@ const FULFILLED = new Set(['ReadyForFulfillment', 'Fulfilled']);
 const FALSY = new Set(['', '0', 'false', 'no', 'none']);
 
 /** Decides hand-off and close for one Lex response. Pure and total: any input gives an outcome. */
-export function decideOutcome(response: LexOutcomeInput, rules: HandoffRules): TurnOutcome {
+export function decideOutcome(response: LexOutcomeInput, rules: HandoffRules): RuleOutcome {
   const state = response.sessionState ?? {};
   const intentName = state.intent?.name ?? '';
   const intentState = state.intent?.state ?? '';
