@@ -2,7 +2,7 @@ import 'dotenv/config';
 import type { Logger } from 'pino';
 import { createConnector } from './app.js';
 import { bytesToMs } from './audio/pcm.js';
-import { synthesize } from './audio/speech-synth.js';
+import { ResamplerFactory } from './audio/resampler.js';
 import type { TurnRecord } from './call/call-events.js';
 import { routePath } from './call/routes.js';
 import { chatDemo } from './chat/chat-demo.js';
@@ -10,6 +10,7 @@ import { type Config, loadConfig } from './config.js';
 import { demoOptions } from './demo-options.js';
 import { embeddedBackEnd } from './emulator/embedded.js';
 import { createEmulator } from './emulator/server.js';
+import { createVoice, type Voice } from './emulator/voice/index.js';
 import { DEMO_KEY } from './emulator/sigv4.js';
 import { createLogger } from './logger.js';
 import { takeOverSdkNodeWarning } from './node-version.js';
@@ -73,8 +74,8 @@ function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 }
 
 /** Speaks in real time, as a caller would: 20 ms per frame on a monotonic deadline; returns when the last frame with sound was sent. */
-async function speak(phone: VonagePhone, text: string): Promise<number> {
-  const speech = synthesize(text, 16000);
+async function speak(phone: VonagePhone, voice: Voice, text: string): Promise<number> {
+  const speech = await voice.synthesize(text, 16000);
   const frames = Buffer.concat([Buffer.from(speech.buffer), Buffer.alloc(640 * 30)]);
   const t0 = performance.now();
   let lastSpeechAt = 0;
@@ -91,6 +92,8 @@ async function speak(phone: VonagePhone, text: string): Promise<number> {
 
 /** The OrderFlowers dialog over one simulated Vonage call, printed turn by turn. */
 async function orderFlowers(lex: DemoLex, config: Config, port: number, turns: TurnRecord[]): Promise<void> {
+  // The caller speaks with the emulator's own voice (Flite): speech the connector's VAD and voice gate take as speech.
+  const voice = createVoice('flite', await ResamplerFactory.load());
   const sessionId = `demo-${Date.now()}`;
   const path = routePath({ api: 'v2', botId: 'ORDERFLWRS', botAliasId: 'TSTALIASID', localeId: 'en_US', sessionId });
   const url = `ws://127.0.0.1:${port}${path}`;
@@ -100,7 +103,7 @@ async function orderFlowers(lex: DemoLex, config: Config, port: number, turns: T
   const phone = await VonagePhone.connect(url, { rateHz: 16000, headers, authorization: token && `Bearer ${token}` });
   for (const text of ['I would like to order some flowers', 'roses', 'tomorrow', 'ten am', 'yes']) {
     await lex.script(sessionId, text);
-    const lastSpeechAt = await speak(phone, text);
+    const lastSpeechAt = await speak(phone, voice, text);
     const reply = await within(phone.nextReply(), 30_000, 'reply from the bot');
     await within(
       (async () => {

@@ -47,18 +47,39 @@ export function slotsText(slots) {
   return filled.map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('|') : typeof v === 'object' ? JSON.stringify(v) : v}`).join(', ');
 }
 
-const KNOWN_TURN_FIELDS = new Set(['input', 'transcript', 'intentName', 'dialogState', 'latencyMs', 'outcome', 'endsCall', 'slots']);
+const KNOWN_TURN_FIELDS = new Set([
+  'input',
+  'transcript',
+  'botMessage',
+  'intentName',
+  'intentState',
+  'dialogState',
+  'slots',
+  'sessionAttributes',
+  'confidence',
+  'interpretations',
+  'latencyMs',
+  'outcome',
+  'bargeIn',
+  'endsCall',
+  'handoff',
+]);
 
-/** The meta line of a spoken turn: intent, dialog state, slots, latency, outcome and any field a newer connector adds. */
+/** The meta line of a spoken turn: intent, dialog state, slots, confidence, latency, outcome and any field a newer connector adds. */
 export function turnMeta(turn) {
   const parts = [];
-  if (turn.intentName) parts.push(`intent ${turn.intentName}`);
+  if (turn.intentName) parts.push(`intent ${turn.intentName}${turn.intentState ? ` (${turn.intentState})` : ''}`);
   if (turn.dialogState) parts.push(turn.dialogState);
   const slots = slotsText(turn.slots);
   if (slots) parts.push(slots);
+  if (typeof turn.confidence === 'number') parts.push(`confidence ${turn.confidence.toFixed(2)}`);
   if (typeof turn.latencyMs === 'number') parts.push(`turn latency ${Math.round(turn.latencyMs)} ms`);
   if (turn.outcome && turn.outcome !== 'played') parts.push(turn.outcome);
+  if (turn.bargeIn) parts.push('barged in');
   if (turn.endsCall) parts.push('ends the call');
+  if (turn.handoff) parts.push('hands off to an agent');
+  const attributes = slotsText(turn.sessionAttributes);
+  if (attributes) parts.push(`attributes ${attributes}`);
   for (const [k, v] of Object.entries(turn)) if (!KNOWN_TURN_FIELDS.has(k) && v !== undefined) parts.push(`${k} ${typeof v === 'object' ? JSON.stringify(v) : v}`);
   return parts.join(' · ');
 }
@@ -72,7 +93,8 @@ export function showEvent(e) {
       const t = e.turn ?? {};
       if (t.input === 'speech') you(t.transcript ? `“${t.transcript}”` : '(speech the bot did not understand)');
       else if (t.input === 'dtmf') you(t.transcript ? `keys ${t.transcript}` : '(keys)');
-      return bot(t.outcome === 'failed' ? 'no answer: the Lex request failed' : turnMeta(t) || 'answered');
+      if (t.outcome === 'failed') return bot('no answer: the Lex request failed', turnMeta(t));
+      return t.botMessage ? bot(t.botMessage, turnMeta(t)) : bot(turnMeta(t) || 'answered');
     }
     case 'dtmf':
       return note(`Keys sent: ${e.digits}`);
@@ -80,6 +102,12 @@ export function showEvent(e) {
       return note(`The emulator will take your next ${e.transcripts === 1 ? 'utterance' : `${e.transcripts} utterances`} as queued.`);
     case 'script.refused':
       return note(`Not queued: ${e.reason}.`);
+    case 'no_input':
+      return note(`No input: the bot waited for you (attempt ${e.attempt}, ${e.action}).`);
+    case 'handoff':
+      return note(`Hand-off to an agent (${e.method}${e.destination ? ` to ${e.destination}` : ''}).`);
+    case 'handoff.failed':
+      return note(`Hand-off failed (${e.method}, ${e.code}); the call closes instead.`);
     case 'call.ended':
       return note(`Call ended: ${e.closeCode} ${e.reason}.`);
     default: {

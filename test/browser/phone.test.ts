@@ -178,7 +178,8 @@ describe.skipIf(!CHROMIUM)('the browser client (/phone) in Chromium', () => {
       const log = await logText(page);
       expect(log).toContain(`“${FIRST}”`);
       expect(log).toContain(`“${SECOND}”`);
-      expect(log).toContain('intent OrderFlowers · ElicitSlot');
+      expect(log).toMatch(/Bot:\s*What type of flowers would you like to order\?[^\n]*\n?.*intent OrderFlowers \(InProgress\) · ElicitSlot/);
+      expect(log).toMatch(/FlowerType=roses/);
       expect(log).toContain('interrupted');
       expect(log).toContain('Barge-in: the bot stopped talking.');
       expect(log).toMatch(/Call ended: 1000/);
