@@ -1,3 +1,4 @@
+import { rmsDbfs } from './audio/pcm.js';
 import 'dotenv/config';
 import type { Logger } from 'pino';
 import { createConnector } from './app.js';
@@ -76,7 +77,7 @@ function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 /** Speaks in real time, as a caller would: 20 ms per frame on a monotonic deadline; returns when the last frame with sound was sent. */
 async function speak(phone: VonagePhone, voice: Voice, text: string): Promise<number> {
   const speech = await voice.synthesize(text, 16000);
-  const frames = Buffer.concat([Buffer.from(speech.buffer), Buffer.alloc(640 * 30)]);
+  const frames = Buffer.concat([Buffer.from(speech.buffer, speech.byteOffset, speech.byteLength), Buffer.alloc(640 * 30)]);
   const t0 = performance.now();
   let lastSpeechAt = 0;
   for (let i = 0; i * 640 < frames.length; i++) {
@@ -84,8 +85,9 @@ async function speak(phone: VonagePhone, voice: Voice, text: string): Promise<nu
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const frame = frames.subarray(i * 640, (i + 1) * 640);
     phone.sendAudio(frame);
-    // End of speech = the last frame with sound in it (the synth pads words with silence).
-    if (frame.some((b) => b !== 0)) lastSpeechAt = performance.now();
+    // End of speech = the last frame with speech in it: the synth pads its words with near-silence
+    // (above digital zero), which the connector rightly does not count as speech either.
+    if (rmsDbfs(new Int16Array(frame.buffer.slice(frame.byteOffset, frame.byteOffset + frame.byteLength))) > -45) lastSpeechAt = performance.now();
   }
   return lastSpeechAt;
 }
