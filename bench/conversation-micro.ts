@@ -1,6 +1,6 @@
 /**
  * Micro-benchmark of the StartConversation request path: the connector's own
- * `LexConversationStream` on the production SDK client, streaming 20 ms AudioInputEvents
+ * `LexV2ConversationBot` on the production SDK client, streaming 20 ms AudioInputEvents
  * to the emulator (a separate process, which verifies every event signature).
  *
  *   tsx bench/conversation-micro.ts [--streams S] [--rounds N] [--warmup W] [--impl fast|sdk]
@@ -15,9 +15,9 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { parseArgs } from 'node:util';
 import { createLexClientFactory } from '../src/bots/lex-clients.js';
-import { LexConversationStream, type ConversationEvent } from '../src/bots/lexv2/conversation-stream.js';
+import type { ConversationStream } from '../src/bots/bot.js';
+import { LexV2ConversationBot } from '../src/bots/lexv2/conversation-bot.js';
 import { DEMO_KEY } from '../src/emulator/sigv4.js';
-import { parseCallConfig } from '../src/session/call-config.js';
 import { spawnService } from './lib/procs.js';
 
 const { values } = parseArgs({
@@ -45,20 +45,22 @@ const emulator = await spawnService(
   'emulator',
 );
 const factory = createLexClientFactory({ endpointUrl: emulator.url, timeoutMs: 10_000, maxAttempts: 1, fastEventStream: values.impl === 'fast' });
-const call = parseCallConfig({ aws_key: DEMO_KEY.accessKeyId, aws_secret: DEMO_KEY.secretAccessKey }, 'conversation');
+const call = { awsKey: DEMO_KEY.accessKeyId, awsSecret: DEMO_KEY.secretAccessKey, awsRegion: 'us-east-1' };
 const ended: Promise<unknown>[] = [];
 const errors: unknown[] = [];
-const list: LexConversationStream[] = [];
+const list: ConversationStream[] = [];
 for (let i = 0; i < streams; i++) {
-  const client = factory.v2(call, true);
-  const addr = { botId: 'ORDERFLWRS', botAliasId: 'TSTALIASID', localeId: 'en_US', sessionId: `micro-${process.pid}-${i}` };
+  const bot = new LexV2ConversationBot(factory.v2(call, true), { botId: 'ORDERFLWRS', botAliasId: 'TSTALIASID', localeId: 'en_US', sessionId: `micro-${process.pid}-${i}` }, {});
   let done!: () => void;
-  ended.push(new Promise<void>((r) => (done = r)).then(() => client.destroy()));
-  const s = new LexConversationStream(client, addr, (_ev: ConversationEvent) => {}, (err) => {
-    if (err) errors.push(err);
-    done();
-  });
-  s.start({ responseContentType: 'audio/pcm; sample-rate=8000' });
+  ended.push(new Promise<void>((r) => (done = r)).then(() => bot.close()));
+  const s = bot.open(
+    { replyRateHz: 8000, resume: false },
+    () => {},
+    (err) => {
+      if (err) errors.push(err);
+      done();
+    },
+  );
   list.push(s);
 }
 // Low-level noise (below the emulator's VAD threshold): every chunk is distinct, no turn starts.

@@ -1,6 +1,6 @@
 /**
  * Micro-benchmark of the StartConversation response path: the connector's own
- * `LexConversationStream` on the production SDK client reading AudioResponseEvents (640
+ * `LexV2ConversationBot` on the production SDK client reading AudioResponseEvents (640
  * bytes each, as the emulator sends them) from a minimal HTTP/2 peer in another process
  * (`bench/lib/h2-audio-server.ts`).
  *
@@ -12,9 +12,8 @@
  */
 import { parseArgs } from 'node:util';
 import { createLexClientFactory } from '../src/bots/lex-clients.js';
-import { LexConversationStream } from '../src/bots/lexv2/conversation-stream.js';
+import { LexV2ConversationBot } from '../src/bots/lexv2/conversation-bot.js';
 import { DEMO_KEY } from '../src/emulator/sigv4.js';
-import { parseCallConfig } from '../src/session/call-config.js';
 import { spawnService } from './lib/procs.js';
 
 const { values } = parseArgs({
@@ -30,7 +29,7 @@ if (values.impl !== 'fast' && values.impl !== 'sdk') throw new TypeError('--impl
 
 const peer = await spawnService(process.execPath, ['--import', 'tsx', 'bench/lib/h2-audio-server.ts'], { EVENTS: String(events) }, /"port":(\d+)/, 'h2 peer');
 const factory = createLexClientFactory({ endpointUrl: `http://127.0.0.1:${peer.url}`, timeoutMs: 10_000, maxAttempts: 1, fastEventStream: values.impl === 'fast' });
-const call = parseCallConfig({ aws_key: DEMO_KEY.accessKeyId, aws_secret: DEMO_KEY.secretAccessKey }, 'conversation');
+const call = { awsKey: DEMO_KEY.accessKeyId, awsSecret: DEMO_KEY.secretAccessKey, awsRegion: 'us-east-1' };
 let firstSeen = 0;
 let received = 0;
 let cpu0 = process.cpuUsage();
@@ -38,12 +37,11 @@ let t0 = 0;
 const errors: unknown[] = [];
 await Promise.all(
   Array.from({ length: streams }, (_, i) => {
-    const client = factory.v2(call, true);
+    const bot = new LexV2ConversationBot(factory.v2(call, true), { botId: 'ORDERFLWRS', botAliasId: 'TSTALIASID', localeId: 'en_US', sessionId: `r-${i}` }, {});
     return new Promise<void>((resolve) => {
       let first = true;
-      const s = new LexConversationStream(
-        client,
-        { botId: 'ORDERFLWRS', botAliasId: 'TSTALIASID', localeId: 'en_US', sessionId: `r-${i}` },
+      const s = bot.open(
+        { replyRateHz: 16000, resume: false },
         (ev) => {
           if (ev.type !== 'audio') return;
           received++;
@@ -56,11 +54,10 @@ await Promise.all(
         },
         (err) => {
           if (err) errors.push(err);
-          client.destroy();
+          bot.close();
           resolve();
         },
       );
-      s.start({ responseContentType: 'audio/pcm' });
       s.disconnect();
     });
   }),

@@ -19,7 +19,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { WebSocketServer, type RawData } from 'ws';
 import { loadConfig } from '../src/config.js';
 import { VadFactory, type VadScorer } from '../src/audio/vad.js';
-import { asInt16, frameBytes, parseRate } from '../src/audio/pcm.js';
+import { asInt16, frameBytes } from '../src/audio/pcm.js';
 
 const config = loadConfig({ ...process.env, EMBEDDED_EMULATOR: 'false' });
 const vad = await VadFactory.load(config.vadEngine);
@@ -43,7 +43,7 @@ wss.on('connection', (ws) => {
     if (!isBinary) {
       if (scorer) return;
       const first = JSON.parse(buf.toString()) as Record<string, unknown>;
-      const rate = parseRate(String(first['content-type'] ?? '')) ?? 16000;
+      const rate = Number(/rate=(\d+)/i.exec(String(first['content-type'] ?? ''))?.[1] ?? 16000);
       const mode = first.sensitivity === undefined ? 2 : Number(first.sensitivity);
       scorer = vad.create(mode, rate);
       bytes = frameBytes(rate);

@@ -47,7 +47,9 @@ export async function runFloor(o: LoadOptions, floor: Child & { pinned: boolean 
   const calls = await openCalls(o, (i) => `${wsBase}/floor/${i}`);
   // The connector's callers stay silent while the reply plays: the floor's do the same.
   for (const c of calls) c.measureEcho(turnCycleMs(o) - 1800);
-  const d = await drive(o, calls, floor, rssBaseline, () => calls.forEach((c) => c.resetEchoSamples()));
+  const d = await drive(o, calls, floor, rssBaseline, () => {
+    for (const c of calls) c.resetEchoSamples();
+  });
   await new Promise((r) => setTimeout(r, 500)); // echoes still in flight
   const echo = calls.map((c) => c.echo!);
   for (const c of calls) c.close();

@@ -56,7 +56,7 @@ export async function startServices(o: LoadOptions): Promise<{ emulator: Child; 
   const tsx = ['--import', 'tsx'];
   const emulator = await spawnService(
     process.execPath,
-    [...tsx, 'src/emulator/cli.ts', '--port', '0', '--delay', String(o.emulatorDelayMs), '--reply-ms', String(o.replyMs), '--heartbeat', '0'],
+    [...tsx, 'src/emulator/cli.ts', '--port', '0', '--delay', String(o.emulatorDelayMs), '--reply-ms', String(o.replyMs), '--heartbeat', '0', '--voice', 'synthetic'],
     { LOG_LEVEL: 'warn' },
     /listening on (http:\/\/[^\s]+)/,
     'emulator',

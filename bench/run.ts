@@ -4,6 +4,7 @@ import { machine, table } from './lib/machine.js';
 import { runMicro } from './micro.js';
 import { meetsSlo, runLoad, startServices, type LoadOptions, type LoadResult } from './load.js';
 import { floorMeetsSlo, runFloor, startFloor, type FloorResult } from './floor.js';
+import { runVadCli } from './vad/run-vad.js';
 
 const USAGE = `npm run bench -- [options]
   (default)          micro-benchmarks, then 200 calls (50% 16 kHz) for 60 s on the v2 route
@@ -13,6 +14,7 @@ const USAGE = `npm run bench -- [options]
                      (and the floor's maximum on the same core)
   --no-micro         skip the micro-benchmarks of the default profile
   --no-floor         skip the floor baseline (bench/floor-server.ts) that every load run is compared with
+  --vad              utterance detection on a generated noisy corpus (--vad --help for its options)
   --calls N --duration S --mix16k F --route v1|v2|conversation --delay MS --reply-ms MS --no-pin`;
 
 function row(r: LoadResult): Record<string, unknown> {
@@ -57,6 +59,7 @@ function withFloor(r: LoadResult, f: FloorResult): LoadResult {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--vad')) return runVadCli(process.argv.slice(2));
   const { values } = parseArgs({
     options: {
       micro: { type: 'boolean', default: false },

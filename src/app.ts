@@ -1,21 +1,26 @@
-import http from 'node:http';
-import type { Duplex } from 'node:stream';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { WebSocketServer } from 'ws';
 import type { Logger } from 'pino';
-import type { Config } from './config.js';
-import { Metrics } from './metrics.js';
-import { systemClock, type Clock } from './audio/clock.js';
+import { WebSocketServer } from 'ws';
+import { type Clock, systemClock } from './audio/clock.js';
 import { ResamplerFactory } from './audio/resampler.js';
 import { VadFactory } from './audio/vad.js';
 import { createLexClientFactory, type LexClientFactory } from './bots/lex-clients.js';
-import { CallConnection, safeEqual } from './server/call-connection.js';
-import { createHttpHandler } from './server/http-routes.js';
-import { parseRoute } from './server/routes.js';
-import { candidateUrls, validTwilioSignature } from './transports/twilio/signature.js';
-import type { ConnectorContext } from './server/context.js';
-import { CloseCodes } from './session/close-codes.js';
+import { sdkLogger } from './bots/sdk-logger.js';
+import { CloseCodes } from './call/close-codes.js';
+import { createChatChannel } from './chat/chat-channel.js';
+import type { CallEventSinkFactory } from './call/call-events.js';
+import { liveView } from './call/live-view.js';
+import { CLOSE_ONLY } from './call/handoff.js';
+import { createWebhookSinks } from './events/webhook-sink.js';
+import { createPlatformHandoff } from './handoff/platform-handoff.js';
+import type { Config } from './config.js';
+import { Metrics } from './metrics.js';
+import type { ConnectorContext, EmbeddedEmulator } from './server/context.js';
+import { createHttpHandler, createMetricsHandler, HTTP_ROUTES } from './server/http-routes.js';
+import { createHttpServer } from './server/http-server.js';
+import { CallRegistry } from './server/call-registry.js';
+import { listen } from './server/listen.js';
+import { createUpgradeHandler } from './server/upgrade.js';
 
 /** What `createConnector` needs; clock, Lex factory and metrics can be replaced in tests. */
 export interface ConnectorDeps {
@@ -24,6 +29,10 @@ export interface ConnectorDeps {
   clock?: Clock;
   lex?: LexClientFactory;
   metrics?: Metrics;
+  /** Sinks of every call's conversation events, besides the configured ones. */
+  eventSinks?: CallEventSinkFactory[];
+  /** The Lex emulator of this process, when it is the Lex back-end (main.ts, demo.ts). */
+  emulator?: EmbeddedEmulator;
 }
 
 /** A connector instance: an HTTP server with the WebSocket routes. */
@@ -34,106 +43,122 @@ export interface Connector {
   /** Closes everything now (1001 for calls in progress). */
   close(): Promise<void>;
   readonly metrics: Metrics;
+  /** Calls in progress (configured, with a session). */
   activeCalls(): number;
+  /** `http://host:port` of the metrics listener, once listening, when `METRICS_PORT` is set. */
+  readonly metricsUrl: string | undefined;
 }
 
-const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' };
-
-function refuse(socket: Duplex, status: number): void {
-  const body = `${STATUS_TEXT[status].toLowerCase()}\n`;
-  socket.end(`HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
-  socket.destroy();
+/** The host part of a URL for a listening address (0.0.0.0 and :: are reached on loopback). */
+function hostOf(address: string): string {
+  const host = address === '0.0.0.0' || address === '::' ? '127.0.0.1' : address;
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 /** Creates the connector (does not listen yet). */
 export async function createConnector(deps: ConnectorDeps): Promise<Connector> {
   const { config, logger } = deps;
   const metrics = deps.metrics ?? new Metrics();
+  const clock = deps.clock ?? systemClock;
+  // Conversation events webhook (docs/events.md) and platform hand-offs (docs/handoff.md).
+  const webhooks = config.events.secret ? createWebhookSinks({ config: config.events, clock, metrics, logger }) : undefined;
   const ctx: ConnectorContext = {
     config,
     logger,
-    clock: deps.clock ?? systemClock,
+    clock,
     metrics,
     vad: await VadFactory.load(config.vadEngine),
     resamplers: await ResamplerFactory.load(config.resamplerQuality),
-    lex: deps.lex ?? createLexClientFactory({ endpointUrl: config.lexEndpointUrl, timeoutMs: config.lexTimeoutMs, maxAttempts: config.lexMaxAttempts }),
+    lex: deps.lex ?? createLexClientFactory({ endpointUrl: config.lexEndpointUrl, timeoutMs: config.lexTimeoutMs, maxAttempts: config.lexMaxAttempts, logger: sdkLogger(logger) }),
+    // The live view (browser clients) first; it makes no sink for telephony calls.
+    eventSinks: [liveView, ...(webhooks ? [webhooks.factory] : []), ...(deps.eventSinks ?? [])],
+    handoff: config.handoff.vonage || config.handoff.twilio ? createPlatformHandoff(config, clock, logger) : CLOSE_ONLY,
+    emulator: deps.emulator,
   };
-  const calls = new Set<CallConnection>();
-  const state = { draining: false, activeCalls: () => calls.size };
+  const registry = new CallRegistry(config.maxCalls, config.limits.maxPendingConnections);
+  metrics.watchPending(() => registry.pendingConnections());
   const nccoPath = fileURLToPath(new URL('../example_ncco.json', import.meta.url));
-  const server = http.createServer(createHttpHandler(config, metrics, state, nccoPath));
-  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes, perMessageDeflate: false });
-  let drained: (() => void) | undefined;
+  // Chat routes (/chat/…): src/chat/chat-channel.ts, one line of the HTTP route table.
+  const chat = createChatChannel({ config, logger, metrics, clock: ctx.clock });
+  const metricsApart = config.metrics.port !== undefined;
+  const handler = createHttpHandler(
+    { config, metrics, logger, state: registry, chat, emulator: deps.emulator },
+    nccoPath,
+    metricsApart ? HTTP_ROUTES.filter((r) => r.path !== '/metrics') : HTTP_ROUTES,
+  );
+  const server = createHttpServer(handler, config.limits.httpRequestTimeoutMs);
+  const metricsServer = metricsApart ? createHttpServer(createMetricsHandler(metrics, config.metrics.authToken), config.limits.httpRequestTimeoutMs) : undefined;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes, perMessageDeflate: false, autoPong: false });
+  server.on('upgrade', createUpgradeHandler(ctx, wss, registry));
+  let metricsUrl: string | undefined;
 
-  server.on('upgrade', (req, socket, head) => {
-    socket.on('error', () => socket.destroy());
-    const reject = (status: number): void => {
-      metrics.rejected.inc({ status: String(status) });
-      refuse(socket, status);
-    };
-    const route = parseRoute(req.url ?? '/');
-    if (!route) return reject(404);
-    if (state.draining || calls.size >= config.maxCalls) return reject(503);
-    let preAuthorized = false;
-    if (config.connectorAuthToken && req.headers.authorization !== undefined) {
-      const m = /^Bearer (.+)$/i.exec(req.headers.authorization);
-      if (!m || !safeEqual(m[1], config.connectorAuthToken)) return reject(401);
-      preAuthorized = true;
-    }
-    // With a Twilio token, an upgrade needs a valid X-Twilio-Signature (signed over the wss://
-    // URL, https:// accepted) or, for Vonage calls on the same server, a valid bearer token.
-    if (config.twilioAuthToken) {
-      const sig = req.headers['x-twilio-signature'];
-      if (sig !== undefined) {
-        const urls = candidateUrls(req, ['wss', 'https'], config.publicUrl);
-        if (!validTwilioSignature(config.twilioAuthToken, typeof sig === 'string' ? sig : undefined, urls)) return reject(403);
-        preAuthorized = true; // Twilio vouched for this connection
-      } else if (!preAuthorized) {
-        return reject(403);
-      }
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      const call = new CallConnection(ws, route, ctx, preAuthorized, (c) => {
-        calls.delete(c);
-        if (calls.size === 0) drained?.();
-      });
-      calls.add(call);
+  /** Resolves when every connection has ended, or after `ms`; true when they all did. */
+  const allEnded = (ms: number): Promise<boolean> =>
+    new Promise((resolve) => {
+      if (registry.connections.size === 0) return resolve(true);
+      const timer = ctx.clock.setTimer(() => resolve(false), ms);
+      registry.onIdle = () => {
+        ctx.clock.clearTimer(timer);
+        resolve(true);
+      };
     });
-  });
-  server.on('clientError', (_err, socket) => socket.destroy());
 
+  /**
+   * Closes every call with 1001 and the servers; a peer that does not answer the close frame
+   * within CLOSE_TIMEOUT_MS is cut, so this ends within that bound whatever the clients do.
+   */
   const closeAll = async (): Promise<void> => {
-    for (const c of calls) c.close(CloseCodes.GOING_AWAY);
+    chat.close();
+    for (const c of registry.connections) c.close(CloseCodes.GOING_AWAY);
+    if (!(await allEnded(config.limits.closeTimeoutMs + 1000))) {
+      logger.warn({ connections: registry.connections.size }, 'terminating connections that did not close');
+      for (const c of registry.connections) c.terminate();
+      await allEnded(1000);
+    }
+    // The calls' last events (call.ended) get a moment to go out before the webhook stops.
+    if (webhooks) await Promise.race([webhooks.idle(), new Promise<void>((resolve) => ctx.clock.setTimer(resolve, 1000))]);
+    webhooks?.close();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
+    metricsServer?.close();
+    metricsServer?.closeAllConnections();
     await closed;
   };
 
   return {
     metrics,
-    activeCalls: () => calls.size,
-    listen: () =>
-      new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(config.port, config.host, () => {
-          const { port, address } = server.address() as AddressInfo;
-          const host = address === '0.0.0.0' || address === '::' ? '127.0.0.1' : address;
-          resolve({ port, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}` });
-        });
-      }),
-    drain: async () => {
-      state.draining = true;
-      logger.info({ activeCalls: calls.size, drainTimeoutMs: config.drainTimeoutMs }, 'draining');
-      if (calls.size > 0) {
-        await new Promise<void>((resolve) => {
-          const deadline = ctx.clock.setTimer(resolve, config.drainTimeoutMs);
-          drained = () => {
-            ctx.clock.clearTimer(deadline);
-            resolve();
-          };
-        });
+    activeCalls: () => registry.activeCalls(),
+    get metricsUrl() {
+      return metricsUrl;
+    },
+    listen: async () => {
+      const { port, address } = await listen(server, config.port, config.host);
+      server.on('error', (err) => logger.error({ err, code: 'INTERNAL' }, 'server error'));
+      if (metricsServer) {
+        const m = await listen(metricsServer, config.metrics.port ?? 0, config.host);
+        metricsServer.on('error', (err) => logger.error({ err, code: 'INTERNAL' }, 'metrics server error'));
+        metricsUrl = `http://${hostOf(m.address)}:${m.port}`;
       }
+      return { port, url: `http://${hostOf(address)}:${port}` };
+    },
+    drain: async () => {
+      registry.draining = true;
+      const startedAt = ctx.clock.now();
+      logger.info({ activeCalls: registry.activeCalls(), drainTimeoutMs: config.drainTimeoutMs }, 'draining');
+      const chatDrained = chat.drain();
+      // One deadline for calls and chat turns together.
+      const callsEnded = await allEnded(config.drainTimeoutMs);
+      const left = Math.max(0, config.drainTimeoutMs - (ctx.clock.now() - startedAt));
+      await new Promise<void>((resolve) => {
+        const deadline = ctx.clock.setTimer(resolve, left);
+        void Promise.all([chatDrained, webhooks?.idle()]).then(() => {
+          ctx.clock.clearTimer(deadline);
+          resolve();
+        });
+      });
+      const cut = registry.connections.size;
       await closeAll();
+      logger.info({ callsEnded, closedAtDeadline: cut, durationMs: Math.round(ctx.clock.now() - startedAt) }, 'drained');
     },
     close: closeAll,
   };

@@ -6,6 +6,20 @@ export class Metrics {
   readonly activeCalls = new Gauge({ name: 'lexconn_active_calls', help: 'Calls in progress', labelNames: ['platform', 'route'], registers: [this.registry] });
   readonly calls = new Counter({ name: 'lexconn_calls_total', help: 'Calls started', labelNames: ['platform', 'route'], registers: [this.registry] });
   readonly closes = new Counter({ name: 'lexconn_call_closes_total', help: 'Calls ended, by WebSocket close code', labelNames: ['code'], registers: [this.registry] });
+  /** Read at scrape time from what `watchPending` gave. */
+  private pending: () => number = () => 0;
+  readonly pendingConnections: Gauge = new Gauge({
+    name: 'lexconn_pending_connections',
+    help: 'WebSocket connections still waiting to authenticate (not counted against MAX_CALLS)',
+    registers: [this.registry],
+    collect: (): void => this.pendingConnections.set(this.pending()),
+  });
+  readonly limitExceeded = new Counter({
+    name: 'lexconn_limit_exceeded_total',
+    help: 'Calls closed with 4009 for going past a per-call bound: control_messages, audio, lex_requests, lex_events',
+    labelNames: ['limit'],
+    registers: [this.registry],
+  });
   readonly rejected = new Counter({ name: 'lexconn_upgrades_rejected_total', help: 'WebSocket upgrades refused before the handshake', labelNames: ['status'], registers: [this.registry] });
   readonly turns = new Counter({ name: 'lexconn_turns_total', help: 'Bot turns (replies started)', labelNames: ['route'], registers: [this.registry] });
   readonly turnLatency = new Histogram({
@@ -42,10 +56,41 @@ export class Metrics {
   readonly framesSent = new Counter({ name: 'lexconn_frames_sent_total', help: 'Audio frames sent to callers', registers: [this.registry] });
   readonly framesDropped = new Counter({ name: 'lexconn_frames_dropped_total', help: 'Audio frames dropped (socket not writable)', registers: [this.registry] });
   readonly underruns = new Counter({ name: 'lexconn_pacer_underruns_total', help: 'Replies whose audio arrived slower than real time (far end ran dry)', registers: [this.registry] });
+  readonly handoffs = new Counter({
+    name: 'lexconn_handoffs_total',
+    help: 'Calls handed to a human, by platform, method (close, vonage-transfer, twilio-update) and result (ok, failed: closed 4010 instead)',
+    labelNames: ['platform', 'method', 'result'],
+    registers: [this.registry],
+  });
+  readonly noInput = new Counter({
+    name: 'lexconn_no_input_total',
+    help: 'Silences after a prompt (no_input_ms), by what followed: reprompt, handoff, hangup',
+    labelNames: ['action'],
+    registers: [this.registry],
+  });
+  readonly events = new Counter({
+    name: 'lexconn_events_total',
+    help: 'Conversation events to webhooks, by result: delivered, retried (an attempt failed), failed (attempts exhausted), dropped (queue full or server closing)',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
+  readonly eventsPending = new Gauge({ name: 'lexconn_events_pending', help: 'Conversation events queued or in flight to webhooks', registers: [this.registry] });
+  readonly eventDelivery = new Histogram({
+    name: 'lexconn_event_delivery_seconds',
+    help: 'One webhook attempt for a conversation event, by HTTP status (or a network error code)',
+    labelNames: ['status'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
   readonly streamReopens = new Counter({ name: 'lexconn_lex_stream_reopens_total', help: 'StartConversation streams reopened after a drop', registers: [this.registry] });
 
   constructor(defaults = true) {
     // Includes nodejs_eventloop_lag_* (event-loop delay) and process CPU/RSS.
     if (defaults) collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
+  }
+
+  /** Where `lexconn_pending_connections` reads its value. */
+  watchPending(count: () => number): void {
+    this.pending = count;
   }
 }

@@ -7,3 +7,11 @@ declare module '@echogarden/speex-resampler-wasm/simd' {
   const factory: () => Promise<unknown>;
   export default factory;
 }
+declare module '@echogarden/espeak-ng-emscripten' {
+  const factory: () => Promise<unknown>;
+  export default factory;
+}
+declare module '@echogarden/rnnoise-wasm' {
+  const factory: () => Promise<unknown>;
+  export default factory;
+}

@@ -2,9 +2,6 @@
 
 export const FRAME_MS = 20;
 
-/** Supported telephony rates in Hz. */
-export type SampleRateHz = 8000 | 16000 | 24000;
-
 /** Samples in one 20 ms frame at `rateHz`. */
 export function frameSamples(rateHz: number): number {
   return (rateHz / 1000) * FRAME_MS;
@@ -40,10 +37,4 @@ export function rmsDbfs(samples: Int16Array): number {
   for (let i = 0; i < samples.length; i++) acc += samples[i] * samples[i];
   const rms = Math.sqrt(acc / samples.length) / 32768;
   return rms === 0 ? -Infinity : 20 * Math.log10(rms);
-}
-
-/** Parses the sample rate of a Vonage `content-type` such as `audio/l16;rate=16000`. */
-export function parseRate(contentType: string): number | undefined {
-  const m = /rate=(\d+)/i.exec(contentType);
-  return m ? Number(m[1]) : undefined;
 }

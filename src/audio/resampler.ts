@@ -24,9 +24,7 @@ interface SpeexModule extends EmscriptenModule {
 let speexModule: Promise<SpeexModule> | undefined;
 
 function loadSpeex(): Promise<SpeexModule> {
-  speexModule ??= import('@echogarden/speex-resampler-wasm/simd').then((m) =>
-    (m.default as () => Promise<SpeexModule>)(),
-  );
+  speexModule ??= import('@echogarden/speex-resampler-wasm/simd').then((m) => (m.default as () => Promise<SpeexModule>)());
   return speexModule;
 }
 
@@ -41,7 +39,12 @@ class SpeexResampler implements Resampler {
   private readonly lenPtr: number;
   private readonly outCap: number;
 
-  constructor(private readonly m: SpeexModule, readonly inRateHz: number, readonly outRateHz: number, quality: number) {
+  constructor(
+    private readonly m: SpeexModule,
+    readonly inRateHz: number,
+    readonly outRateHz: number,
+    quality: number,
+  ) {
     this.lenPtr = m._malloc(12);
     this.st = m._speex_resampler_init(1, inRateHz, outRateHz, quality, this.lenPtr + 8);
     if (this.st === 0) throw new RangeError(`speex resampler init failed for ${inRateHz}->${outRateHz}`);
@@ -84,7 +87,10 @@ class SpeexResampler implements Resampler {
 
 /** Passes audio through unchanged when both rates are equal. */
 class IdentityResampler implements Resampler {
-  constructor(readonly inRateHz: number, readonly outRateHz: number) {}
+  constructor(
+    readonly inRateHz: number,
+    readonly outRateHz: number,
+  ) {}
   process(input: Int16Array): Int16Array {
     return input;
   }
@@ -94,12 +100,12 @@ class IdentityResampler implements Resampler {
   close(): void {}
 }
 
-/** Names of the resampler implementations (`RESAMPLER`). */
-export type ResamplerEngine = 'speex-wasm';
-
 /** Creates resamplers; holds the loaded WASM module. */
 export class ResamplerFactory {
-  private constructor(private readonly speex: SpeexModule, readonly quality: number) {}
+  private constructor(
+    private readonly speex: SpeexModule,
+    readonly quality: number,
+  ) {}
 
   /** Loads the speex WASM module; `quality` 0-10 (default 6: >= 60 dB stop band at 16k->8k). */
   static async load(quality = 6): Promise<ResamplerFactory> {

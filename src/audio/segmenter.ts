@@ -1,4 +1,5 @@
 import { FRAME_MS, rmsDbfs } from './pcm.js';
+import { DEFAULT_VOICE_GATE, Voice, VoiceGate, type VoiceGateOptions } from './vad/voice-gate.js';
 
 /** Tuning of utterance detection; all durations in ms (the original's NCCO meanings). */
 export interface SegmenterOptions {
@@ -11,13 +12,14 @@ export interface SegmenterOptions {
   /** Audio kept from before the detected onset (default 300). */
   preRollMs: number;
   /**
-   * Inside an utterance, a frame this many dB below the utterance's loudest voiced frame
-   * counts as silence whatever the VAD says (default 35; 0 disables). WebRTC VAD keeps
-   * reporting speech for ~120 ms after speech stops (its hangover), even on digital
-   * silence; without this gate that time is added to every turn.
+   * The voice gate's thresholds (noise floor, margins; `DEFAULT_VOICE_GATE`). A VAD speech
+   * frame counts only when it stands out from the background: see `VoiceGate`.
    */
-  endGateDb?: number;
+  gate?: Partial<VoiceGateOptions>;
 }
+
+/** VAD speech frames after the last voice frame that still count as speech for `clip_min` (100 ms). */
+const HANGOVER_CREDIT_FRAMES = 5;
 
 /** What the segmenter decided for one frame. */
 export type SegmentEvent =
@@ -31,6 +33,8 @@ export type SegmentEvent =
 /**
  * Turns per-frame VAD decisions into utterances: pre-roll before the onset, pauses
  * inside the sentence kept, ended by trailing silence, short clips discarded.
+ * Each decision first passes the `VoiceGate` (noise floor tracking), so background
+ * noise and distant talkers neither start nor prolong an utterance.
  * An utterance is only announced (`start`) once it has `minSpeechMs` of speech, so a
  * click never opens a Lex request; the frames buffered until then are handed over.
  * Frames are referenced, not copied: callers must pass frames they will not reuse.
@@ -38,15 +42,17 @@ export type SegmentEvent =
 export class Segmenter {
   private readonly preRoll: Int16Array[] = [];
   private readonly preRollFrames: number;
+  private readonly gate: VoiceGate;
   private pending: Int16Array[] | undefined;
   private active = false;
   private framesSinceOnset = 0;
   private lastSpeechFrame = 0;
   private silentFrames = 0;
-  private peakDb = -Infinity;
+  private hangover = 0;
 
   constructor(private readonly opts: SegmenterOptions) {
     this.preRollFrames = Math.ceil(opts.preRollMs / FRAME_MS);
+    this.gate = new VoiceGate({ ...DEFAULT_VOICE_GATE, ...opts.gate });
   }
 
   /** True while an utterance is confirmed and not yet ended. */
@@ -56,36 +62,41 @@ export class Segmenter {
 
   /** Feeds one 20 ms frame with its VAD decision; returns at most one event. */
   push(frame: Int16Array, speech: boolean): SegmentEvent | undefined {
-    // `speech` (the VAD) decides onset and speech length (clip_min); `loud` decides the end:
-    // the VAD's hangover frames, far below the utterance's peak, already count as silence.
-    let loud = speech;
-    const gate = this.opts.endGateDb ?? 35;
-    if (this.pending !== undefined && gate > 0 && speech) {
-      const level = rmsDbfs(frame);
-      if (level > this.peakDb) this.peakDb = level;
-      if (level < this.peakDb - gate) loud = false;
-    }
+    const level = rmsDbfs(frame);
+    const voice = this.gate.classify(level, speech, this.pending === undefined);
     if (this.pending === undefined) {
-      if (!speech) {
+      if (voice !== Voice.Onset) {
         this.preRoll.push(frame);
         if (this.preRoll.length > this.preRollFrames) this.preRoll.shift();
         return undefined;
       }
       this.pending = this.preRoll.splice(0);
-      this.peakDb = gate > 0 ? rmsDbfs(frame) : -Infinity;
+      this.gate.startUtterance(level);
       this.framesSinceOnset = 0;
       this.lastSpeechFrame = 0;
       this.silentFrames = 0;
     }
     this.framesSinceOnset++;
-    if (speech) this.lastSpeechFrame = this.framesSinceOnset;
-    if (loud) this.silentFrames = 0;
-    else this.silentFrames++;
+    if (voice !== Voice.None) {
+      this.lastSpeechFrame = this.framesSinceOnset;
+      this.silentFrames = 0;
+      this.hangover = HANGOVER_CREDIT_FRAMES;
+    } else {
+      this.silentFrames++;
+      // The VAD's own hangover right after the voice counts towards clip_min (a short "yes"
+      // is kept, as with the original), but only that long: background speech never does.
+      if (speech && this.hangover > 0) {
+        this.hangover--;
+        this.lastSpeechFrame = this.framesSinceOnset;
+      } else {
+        this.hangover = 0;
+      }
+    }
     const speechMs = this.lastSpeechFrame * FRAME_MS;
     if (!this.active) {
       this.pending.push(frame);
       if (this.silentFrames * FRAME_MS >= this.opts.silenceMs) {
-        this.reset(); // too short: a click or a breath
+        this.discard(); // too short: a click or a breath
         return undefined;
       }
       if (speechMs >= this.opts.minSpeechMs) {
@@ -101,6 +112,18 @@ export class Segmenter {
       return { type: 'end', reason, speechMs };
     }
     return { type: 'audio', frame };
+  }
+
+  /**
+   * Drops a candidate too short to be speech. Its last frames are the audio just before
+   * whatever comes next, so they become the pre-roll: the next onset keeps its history.
+   */
+  private discard(): void {
+    const frames = this.pending ?? [];
+    this.pending = undefined;
+    this.active = false;
+    this.preRoll.length = 0;
+    this.preRoll.push(...frames.slice(Math.max(0, frames.length - this.preRollFrames)));
   }
 
   /** Forgets any partial utterance (e.g. when the call stops listening). */

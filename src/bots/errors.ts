@@ -28,24 +28,9 @@ const BY_NAME: Record<string, [ErrorCode, boolean]> = {
   NotAcceptableException: ['LEX_BAD_REQUEST', false],
 };
 
-const MESSAGES: Record<ErrorCode, string> = {
-  CONFIG_INVALID: 'invalid configuration',
-  LEX_THROTTLED: 'Lex throttled the request',
-  LEX_UNAVAILABLE: 'Lex is unavailable',
-  LEX_TIMEOUT: 'Lex did not answer in time',
-  LEX_ACCESS_DENIED: 'Lex denied access: check the IAM policy of the call credentials',
-  LEX_NOT_FOUND: 'Lex bot, alias or locale not found',
-  LEX_BAD_REQUEST: 'Lex rejected the request',
-  LEX_AUTH_FAILED: 'Lex rejected the call credentials',
-  LEX_CONFLICT: 'Lex session busy with another request',
-  LEX_STREAM_FAILED: 'Lex conversation stream failed',
-  LEX_ABORTED: 'Lex request cancelled',
-  INTERNAL: 'internal error',
-};
-
 /**
  * Maps any error from the AWS SDK (or the network under it) to a `ConnectorError`.
- * Messages are fixed strings: SDK messages are never copied into logs or close reasons.
+ * Messages are the table's fixed strings (`ERRORS`): SDK messages are never copied into logs or close reasons.
  */
 export function fromLexError(err: unknown): ConnectorError {
   if (err instanceof ConnectorError) return err;
@@ -59,10 +44,14 @@ export function fromLexError(err: unknown): ConnectorError {
     else if (status === 403) mapped = ['LEX_ACCESS_DENIED', false];
     else mapped = ['LEX_UNAVAILABLE', true]; // resets, refused connections, HTTP/2 stream errors
   }
-  return new ConnectorError(mapped[0], MESSAGES[mapped[0]], mapped[1], { cause: { name, code: e?.code, status: e?.$metadata?.httpStatusCode } });
+  return new ConnectorError(mapped[0], undefined, { retryable: mapped[1], cause: { name, code: e?.code, status: e?.$metadata?.httpStatusCode } });
 }
 
-/** True for errors that mean the call's credentials or bot address are wrong (log once per call). */
-export function isPermanent(err: ConnectorError): boolean {
-  return ['LEX_ACCESS_DENIED', 'LEX_NOT_FOUND', 'LEX_AUTH_FAILED', 'LEX_BAD_REQUEST'].includes(err.code);
+/** Lex's reply audio with a failure while it streams mapped by `fromLexError`, like a failed request. */
+export async function* lexAudio(audio: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
+  try {
+    yield* audio;
+  } catch (err) {
+    throw fromLexError(err);
+  }
 }

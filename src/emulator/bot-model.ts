@@ -36,8 +36,12 @@ export interface BotDef {
   name: string;
   /** Lex V2 bot id (10 alphanumerics); V1 addresses the bot by `name`. */
   botId: string;
-  botAliasId?: string;
-  localeId?: string;
+  /** V1 aliases besides `$LATEST`, which every V1 bot answers on. */
+  aliases: string[];
+  /** V2 alias ids besides `TSTALIASID`, the test alias every V2 bot has. */
+  botAliasIds: string[];
+  /** V2 locales the bot has (default `["en_US"]`). */
+  localeIds: string[];
   fallbackMessage: string;
   slotTypes: Record<string, SlotTypeDef>;
   intents: IntentDef[];
@@ -50,6 +54,10 @@ export function validateBot(raw: unknown): BotDef {
   if (typeof b.name !== 'string' || !b.name) throw new TypeError('bot.name: required string');
   if (typeof b.botId !== 'string' || !/^[0-9a-zA-Z]{10}$/.test(b.botId)) throw new TypeError('bot.botId: 10 alphanumerics');
   if (!Array.isArray(b.intents) || b.intents.length === 0) throw new TypeError('bot.intents: non-empty array');
+  b.aliases = stringList(b.aliases, 'bot.aliases');
+  b.botAliasIds = stringList(b.botAliasIds, 'bot.botAliasIds');
+  b.localeIds = stringList(b.localeIds, 'bot.localeIds');
+  if (b.localeIds.length === 0) b.localeIds = ['en_US'];
   b.slotTypes ??= {};
   b.fallbackMessage ??= 'Sorry, can you please repeat that?';
   for (const intent of b.intents) {
@@ -65,6 +73,12 @@ export function validateBot(raw: unknown): BotDef {
   return b;
 }
 
+function stringList(v: unknown, field: string): string[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string' && x.length > 0)) throw new TypeError(`${field}: array of non-empty strings`);
+  return v as string[];
+}
+
 /** Loads and validates a bot JSON file. */
 export function loadBot(path: string): BotDef {
   return validateBot(JSON.parse(readFileSync(path, 'utf8')));
@@ -73,4 +87,18 @@ export function loadBot(path: string): BotDef {
 /** The shipped demo bot: OrderFlowers with an `Agent` hand-off intent. */
 export function orderFlowersBot(): BotDef {
   return loadBot(fileURLToPath(new URL('./bots/order-flowers.json', import.meta.url)));
+}
+
+/**
+ * The shipped hand-off bot (docs/handoff.md): `Agent` hands off by its name alone (no
+ * attribute), `ReportProblem` by setting the session attribute `handoff=agent` once its
+ * `Product` slot is filled, `Goodbye` hangs up (`nexmo-close`).
+ */
+export function helpDeskBot(): BotDef {
+  return loadBot(fileURLToPath(new URL('./bots/help-desk.json', import.meta.url)));
+}
+
+/** The bots an emulator serves when given none: OrderFlowers and HelpDesk. */
+export function shippedBots(): BotDef[] {
+  return [orderFlowersBot(), helpDeskBot()];
 }

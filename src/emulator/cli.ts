@@ -1,20 +1,23 @@
 import { parseArgs } from 'node:util';
 import { createEmulator } from './server.js';
-import { loadBot, orderFlowersBot } from './bot-model.js';
+import { loadBot, shippedBots } from './bot-model.js';
 import { DEMO_KEY, type AccessKey } from './sigv4.js';
 import type { Fault } from './faults.js';
 import { createLogger } from '../logger.js';
+import { DEFAULT_VOICE, isVoiceName, VOICE_NAMES } from './voice/index.js';
 
 const USAGE = `Usage: npm run emulator -- [options]
   --host HOST            listen address (default 127.0.0.1)
   --port PORT            listen port (default 4000, 0 = any free port)
-  --bot FILE             bot JSON (repeatable; default: the OrderFlowers demo bot)
+  --bot FILE             bot JSON (repeatable; default: the OrderFlowers and HelpDesk demo bots)
   --key AKID:SECRET      accept this key pair too (repeatable)
   --delay MS             processing delay before each response (default 0)
   --chunk-delay MS       delay between response body chunks (default 0)
   --fault JSON           global fault, e.g. '{"type":"throttle"}' (repeatable, applies once each)
   --heartbeat MS         StartConversation heartbeat interval (default 15000)
-  --reply-ms MS          every spoken reply lasts exactly MS (benchmarks; default: follows the text)`;
+  --reply-ms MS          every spoken reply lasts exactly MS (benchmarks; default: follows the text)
+  --voice NAME           flite (intelligible speech, default), flite-rms (clearer at 8 kHz, 4-7x the CPU)
+                         or synthetic (speech-like, for benchmarks); default from EMULATOR_VOICE`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -28,6 +31,7 @@ async function main(): Promise<void> {
       fault: { type: 'string', multiple: true },
       heartbeat: { type: 'string', default: '15000' },
       'reply-ms': { type: 'string', default: '0' },
+      voice: { type: 'string', default: process.env.EMULATOR_VOICE || DEFAULT_VOICE },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -46,18 +50,20 @@ async function main(): Promise<void> {
     if (!Number.isFinite(n) || n < 0) throw new TypeError(`--${name} must be a non-negative number`);
     return n;
   };
+  if (!isVoiceName(values.voice!)) throw new TypeError(`--voice must be one of ${VOICE_NAMES.join(', ')}`);
   const emu = await createEmulator({
     host: values.host,
     port: num('port', values.port!),
     keys,
-    bots: values.bot?.length ? values.bot.map(loadBot) : [orderFlowersBot()],
+    bots: values.bot?.length ? values.bot.map(loadBot) : shippedBots(),
     latency: { processingDelayMs: num('delay', values.delay!), chunkDelayMs: num('chunk-delay', values['chunk-delay']!) },
     faults: (values.fault ?? []).map((f) => ({ fault: JSON.parse(f) as Fault, times: 1 })),
     conversation: { heartbeatMs: num('heartbeat', values.heartbeat!) },
     replyMs: num('reply-ms', values['reply-ms']!),
+    voice: values.voice,
     logger: createLogger(process.env.LOG_LEVEL ?? 'info'),
   });
-  console.log(`Lex emulator (V1 HTTP/1.1 + V2 h2c) listening on ${emu.url}`);
+  console.log(`Lex emulator (V1 HTTP/1.1 + V2 h2c) listening on ${emu.url}  (voice: ${emu.core.voice.name})`);
   console.log(`  LEX_ENDPOINT_URL=${emu.url}`);
   console.log(`  demo credentials: aws_key=${DEMO_KEY.accessKeyId} aws_secret=${DEMO_KEY.secretAccessKey}`);
   console.log(`  control API: ${emu.url}/_emulator/sessions/{sessionId}  (docs/emulator.md)`);

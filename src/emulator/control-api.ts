@@ -33,6 +33,12 @@ export async function control(core: LexCore, req: Req, res: Res, path: string): 
       core.globalFaults.length = 0;
       return writeJson(res, 200, { faults: [] });
     }
+    if (parts[0] === 'clock' && method === 'POST') {
+      const offset = json.offsetMs;
+      if (typeof offset !== 'number' || !Number.isFinite(offset)) return bad(res, 'offsetMs: number of ms');
+      core.clockOffsetMs = offset;
+      return writeJson(res, 200, { offsetMs: core.clockOffsetMs, now: new Date(core.now()).toISOString() });
+    }
     if (parts[0] === 'latency' && method === 'POST') {
       Object.assign(core.globalLatency, latencyOf(json));
       return writeJson(res, 200, core.globalLatency);

@@ -11,8 +11,9 @@ import { codec, encodeDateHeader, encodeError, encodeEvent, encodeException, Mes
 import { delay, resetConnection, writeError, type Req, type Res } from './http-util.js';
 import { parseOutputContentType } from './content-types.js';
 import { applyRequestFault } from './respond.js';
-import { V2_FAULTS, type V2Params } from './v2-runtime.js';
-import { sessionAttributesOf, v2Interpretations, v2Messages, v2SessionState } from './v2-state.js';
+import { isError, resolve, type V2Operation } from './operations.js';
+import { applyStateAtomically, V2_FAULTS, type V2Params } from './v2-runtime.js';
+import { recordTurn, v2Interpretations, v2Messages, v2SessionState } from './v2-state.js';
 import { Segmenter } from '../audio/segmenter.js';
 import type { VadScorer } from '../audio/vad.js';
 import { asBytes, asInt16, frameBytes } from '../audio/pcm.js';
@@ -150,13 +151,15 @@ class Conversation {
     this.audioOut = out.kind === 'pcm' ? { rateHz: out.rateHz } : undefined;
     this.disablePlayback = body.disablePlayback === true;
     const state = body.sessionState as { dialogAction?: { type?: string }; intent?: { name?: string } } | undefined;
-    const attrs = sessionAttributesOf(state);
-    if (attrs) this.s.dialog.sessionAttributes = attrs;
+    const bad = applyStateAtomically(this.engine, this.s, state);
+    if (bad) return this.fail('ValidationException', bad);
+    this.s.active = true;
     this.s.events.push({ type: 'ConfigurationEvent', at: Date.now(), detail: { body } });
     const welcome = (body.welcomeMessages as { content?: string }[] | undefined)?.map((m) => m.content ?? '').join(' ');
-    const intent = state?.intent?.name;
-    if (intent && this.engine.hasIntent(intent) && state?.dialogAction?.type !== 'ElicitIntent') {
-      const turn = this.engine.delegate(this.s.dialog, intent);
+    // An initial intent (validated above): Lex takes the dialog from there, Delegate by default.
+    if (state?.intent && state.dialogAction?.type !== 'ElicitIntent') {
+      if (!state.dialogAction) this.s.dialog.dialogAction = { type: 'Delegate' };
+      const turn = this.engine.resume(this.s.dialog);
       this.enqueue(() => this.respond({ ...turn, message: [welcome, turn.message].filter(Boolean).join(' ') }, 'Text'));
     } else if (welcome) {
       this.enqueue(() => this.speak(welcome, true));
@@ -231,11 +234,13 @@ class Conversation {
   private async respond(turn: Turn, inputMode: string, rec?: Recognition): Promise<void> {
     await delay(this.core.latency(this.s).processingDelayMs);
     if (this.ended) return;
+    const turnId = randomUUID();
+    recordTurn(this.s, turn, turnId);
     if (inputMode !== 'Text' || turn.transcript) this.emit('TranscriptEvent', { transcript: turn.transcript });
     this.emit('IntentResultEvent', {
       inputMode,
       interpretations: v2Interpretations(turn),
-      sessionState: v2SessionState(turn, randomUUID()),
+      sessionState: v2SessionState(turn, turnId),
       sessionId: this.p.sessionId,
     });
     await this.speak(turn.message, turn.interruptible, turn, rec);
@@ -251,7 +256,7 @@ class Conversation {
     if (turn) this.emit('TextResponseEvent', { messages: v2Messages(turn) });
     else if (message) this.emit('TextResponseEvent', { messages: [{ contentType: 'PlainText', content: message }] });
     if (!this.audioOut) return;
-    const audio = asBytes(this.core.replyAudio(this.s, message, this.audioOut.rateHz, rec));
+    const audio = asBytes(await this.core.replyAudio(this.s, message, this.audioOut.rateHz, rec));
     if (audio.length === 0) return;
     if (!this.disablePlayback) this.prompt = { interruptible };
     const contentType = this.audioOut.rateHz === 8000 ? 'audio/pcm; sample-rate=8000' : 'audio/pcm';
@@ -287,9 +292,12 @@ class Conversation {
 }
 
 /** StartConversation over HTTP/2: 200 at once, then the event streams both ways. */
-export async function startConversation(core: LexCore, req: Req, res: Res, p: V2Params, auth: AuthSuccess, opts: ConversationOptions): Promise<void> {
-  const engine = core.engine('v2', p.botId);
-  if (!engine) return writeError(res, 404, 'ResourceNotFoundException', `Bot ${p.botId} not found`);
+export async function startConversation(core: LexCore, req: Req, res: Res, p: V2Operation, auth: AuthSuccess, opts: ConversationOptions): Promise<void> {
+  const engine = resolve(core, p);
+  if (isError(engine)) {
+    req.resume();
+    return writeError(res, engine.status, engine.code, engine.message);
+  }
   const mode = String(req.headers['x-amz-lex-conversation-mode'] ?? 'AUDIO').toUpperCase();
   if (mode !== 'AUDIO' && mode !== 'TEXT') return writeError(res, 400, 'ValidationException', 'conversationMode must be AUDIO or TEXT');
   const s = core.sessions.get(p.sessionId);
@@ -299,7 +307,7 @@ export async function startConversation(core: LexCore, req: Req, res: Res, p: V2
   req.on('data', hold);
   if (await applyRequestFault(core, s, res, V2_FAULTS)) return;
   s.streams++;
-  (res as ServerResponse).writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': randomUUID() });
+  (res as ServerResponse).writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream' });
   const conv = new Conversation(core, engine, s, res, auth, p, mode, opts);
   req.off('data', hold);
   for (const c of early) conv.onData(c);

@@ -1,12 +1,12 @@
 import type { BotDef, IntentDef } from './bot-model.js';
-import { matchConfirmation, matchIntent, matchSlot } from './matcher.js';
+import { matchConfirmation, matchSlot, rankIntents } from './matcher.js';
 
-/** Lex V2 `intent.state` values the emulator produces. */
-export type IntentState = 'InProgress' | 'Fulfilled' | 'Failed';
-/** Lex V2 `dialogAction.type` values the emulator produces. */
-export type DialogActionType = 'ElicitIntent' | 'ElicitSlot' | 'ConfirmIntent' | 'Close';
-/** Lex V1 `dialogState` values the emulator produces. */
-export type V1DialogState = 'ElicitIntent' | 'ElicitSlot' | 'ConfirmIntent' | 'Fulfilled' | 'Failed';
+/** Lex V2 `intent.state` values (a client may set any of them through the session state). */
+export type IntentState = 'InProgress' | 'Fulfilled' | 'Failed' | 'ReadyForFulfillment' | 'Waiting' | 'FulfillmentInProgress';
+/** Lex V2 `dialogAction.type` values (V1 has the same less `None`). */
+export type DialogActionType = 'ElicitIntent' | 'ElicitSlot' | 'ConfirmIntent' | 'Close' | 'Delegate' | 'None';
+/** Lex V1 `dialogState` values. */
+export type V1DialogState = 'ElicitIntent' | 'ElicitSlot' | 'ConfirmIntent' | 'Fulfilled' | 'Failed' | 'ReadyForFulfillment';
 
 /** One session's dialog state (per bot and session id). */
 export interface DialogState {
@@ -36,6 +36,8 @@ export interface Turn {
   v1DialogState: V1DialogState;
   /** NLU confidence of the interpreted intent. */
   score: number;
+  /** Other intents the input could mean, best first (V2 interpretations, V1 alternativeIntents). */
+  alternatives: { name: string; score: number }[];
   sessionAttributes: Record<string, string>;
 }
 
@@ -60,6 +62,13 @@ export class DialogEngine {
 
   /** Processes one input text (speech transcript, DTMF digits or typed text). */
   turn(state: DialogState, text: string): Turn {
+    const ranked = text ? rankIntents(this.bot, text, this.today()) : [];
+    const t = this.interpret(state, text, (ranked[0]?.score ?? 0) >= 0.5 ? ranked[0] : undefined);
+    t.alternatives = ranked.filter((r) => r.intent.name !== t.intentName).map((r) => ({ name: r.intent.name, score: round2(r.score) }));
+    return t;
+  }
+
+  private interpret(state: DialogState, text: string, best: { intent: IntentDef; score: number } | undefined): Turn {
     const active = state.intent && state.intent.state === 'InProgress' ? state.intent : undefined;
     if (active) {
       const def = this.intent(active.name);
@@ -76,13 +85,10 @@ export class DialogEngine {
           filled++;
         }
       }
-      if (filled === 0) {
-        const other = matchIntent(this.bot, text, this.today());
-        if (other && other.intent.name !== def.name && other.score >= 0.99) return this.begin(state, other.intent, text, other.score);
-      }
+      if (filled === 0 && best && best.intent.name !== def.name && best.score >= 0.99) return this.begin(state, best.intent, text, best.score);
       return this.advance(state, def, text, filled ? 0.95 : 0.5);
     }
-    const m = matchIntent(this.bot, text, this.today());
+    const m = best;
     if (!m) {
       state.intent = undefined;
       state.dialogAction = { type: 'ElicitIntent' };
@@ -91,14 +97,32 @@ export class DialogEngine {
     return this.begin(state, m.intent, text, m.score);
   }
 
-  /** Starts `intentName` without input (Lex V2 `Delegate` / initial intent). */
-  delegate(state: DialogState, intentName: string): Turn {
-    return this.begin(state, this.intent(intentName), '', 1);
-  }
-
-  /** True when the bot has an intent of this name. */
-  hasIntent(name: string): boolean {
-    return this.bot.intents.some((i) => i.name === name);
+  /**
+   * What the bot says next from a state a client set (PutSession, or a session state sent
+   * with a request), without new input: `Delegate` lets the bot choose (elicit the next
+   * missing slot, confirm, or fulfil); the other actions speak their own prompt.
+   */
+  resume(state: DialogState): Turn {
+    const intent = state.intent;
+    const def = intent && this.bot.intents.find((i) => i.name === intent.name);
+    const a = state.dialogAction;
+    if (!intent || !def) {
+      if (a.type === 'Delegate' || a.type === 'ElicitSlot' || a.type === 'ConfirmIntent') state.dialogAction = { type: 'ElicitIntent' };
+      return this.render(state, '', undefined, true, 0);
+    }
+    switch (a.type) {
+      case 'Delegate':
+        if (intent.state !== 'InProgress') intent.state = 'InProgress';
+        return this.advance(state, def, '', 1);
+      case 'ElicitSlot': {
+        const slot = def.slots.find((s) => s.name === a.slotToElicit);
+        return this.render(state, '', slot && fill(slot.prompt, intent.slots), slot?.allowInterrupt ?? true, 1);
+      }
+      case 'ConfirmIntent':
+        return this.render(state, '', def.confirmationPrompt && fill(def.confirmationPrompt, intent.slots), true, 1);
+      default:
+        return this.render(state, '', undefined, true, 1);
+    }
   }
 
   private intent(name: string): IntentDef {
@@ -139,8 +163,6 @@ export class DialogEngine {
   private render(state: DialogState, text: string, message: string | undefined, interruptible: boolean, score: number): Turn {
     const a = state.dialogAction;
     const intentState = state.intent?.state;
-    let v1: V1DialogState = a.type === 'Close' ? (intentState === 'Failed' ? 'Failed' : 'Fulfilled') : a.type;
-    if (a.type === 'ElicitIntent' && intentState === 'Fulfilled') v1 = 'ElicitIntent';
     return {
       transcript: text,
       intentName: state.intent?.name,
@@ -151,9 +173,27 @@ export class DialogEngine {
       slotToElicit: a.slotToElicit,
       message,
       interruptible,
-      v1DialogState: v1,
+      v1DialogState: v1DialogState(a.type, intentState),
       score,
+      alternatives: [],
       sessionAttributes: { ...state.sessionAttributes },
     };
+  }
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+/** V1 `dialogState` of a V2-style dialog action and intent state. */
+export function v1DialogState(action: DialogActionType, intentState: IntentState | undefined): V1DialogState {
+  switch (action) {
+    case 'Close':
+      return intentState === 'Failed' ? 'Failed' : intentState === 'ReadyForFulfillment' ? 'ReadyForFulfillment' : 'Fulfilled';
+    case 'ElicitSlot':
+    case 'ConfirmIntent':
+      return action;
+    default:
+      return 'ElicitIntent';
   }
 }

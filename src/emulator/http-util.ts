@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { gzipSync, gunzipSync } from 'node:zlib';
@@ -13,6 +12,15 @@ export interface BodyInfo {
   body: Buffer;
   firstByteAt: number;
   lastByteAt: number;
+}
+
+/** One runtime request being answered: the request, its body read in full, the response and its request id. */
+export interface Exchange {
+  req: Req;
+  res: Res;
+  body: BodyInfo;
+  /** This request's `x-amzn-RequestId` (already set on the response). */
+  requestId: string;
 }
 
 /** Reads the whole body, noting when its first and last bytes arrived (epoch ms). */
@@ -39,14 +47,16 @@ export function readBody(req: Req, limitBytes = 16 * 1024 * 1024): Promise<BodyI
   });
 }
 
-/** Writes an AWS restJson1 error: status, `x-amzn-ErrorType`, JSON `{message}`. */
+/**
+ * Writes an AWS restJson1 error: status, `x-amzn-ErrorType`, JSON `{message}`. The request
+ * id and `Date` headers were set on the response when the request arrived.
+ */
 export function writeError(res: Res, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
   if (res.headersSent || res.writableEnded || res.destroyed) return;
   const body = JSON.stringify({ message });
   (res as ServerResponse).writeHead(status, {
     'content-type': 'application/json',
     'x-amzn-errortype': code,
-    'x-amzn-requestid': randomUUID(),
     'content-length': String(Buffer.byteLength(body)),
     ...headers,
   });
@@ -58,7 +68,6 @@ export function writeJson(res: Res, status: number, value: unknown): void {
   const body = JSON.stringify(value);
   (res as ServerResponse).writeHead(status, {
     'content-type': 'application/json',
-    'x-amzn-requestid': randomUUID(),
     'content-length': String(Buffer.byteLength(body)),
   });
   res.end(body);
@@ -92,6 +101,11 @@ export function fromB64json(value: string | string[] | undefined): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** True when `s` can travel as a plain HTTP header value (printable ASCII). */
+export function headerSafe(s: string): boolean {
+  return /^[\x20-\x7e]*$/.test(s);
 }
 
 /** Resolves after `ms` (0: immediately). */

@@ -1,9 +1,11 @@
 import type { BotDef } from './bot-model.js';
-import { DialogEngine, type Turn } from './dialog.js';
+import { DialogEngine } from './dialog.js';
 import type { Fault, FaultRule, Latency } from './faults.js';
 import { takeFault } from './faults.js';
 import type { EmulatedSession, SessionStore } from './session-store.js';
 import { synthesize } from '../audio/speech-synth.js';
+import type { Voice } from './voice/voice.js';
+import { SyntheticVoice } from './voice/synthetic.js';
 import type { ResamplerFactory } from '../audio/resampler.js';
 import { concatInt16 } from '../audio/resampler.js';
 import type { VadFactory } from '../audio/vad.js';
@@ -22,6 +24,8 @@ export class LexCore {
   readonly engines = new Map<string, DialogEngine>();
   /** Requests held open by a `hang` fault, ended by `close()`. */
   readonly hung = new Set<Res>();
+  /** Shift of the emulator's clock from `clock` (ms), set through the control API to test clock skew. */
+  clockOffsetMs = 0;
   private readonly speech = new Map<string, Int16Array>();
 
   constructor(
@@ -34,6 +38,10 @@ export class LexCore {
     today: () => Date,
     /** When > 0, every spoken reply lasts exactly this long (benchmarks). */
     private readonly fixedReplyMs = 0,
+    /** The emulator's clock (epoch ms): SigV4's 5-minute window and `Date` headers use it. */
+    private readonly clock: () => number = Date.now,
+    /** Speaks the bot's messages (src/emulator/voice/; it caches). */
+    readonly voice: Voice = new SyntheticVoice(),
   ) {
     for (const b of bots) {
       const e = new DialogEngine(b, today);
@@ -45,6 +53,11 @@ export class LexCore {
   /** The dialog engine for a V1 bot name or a V2 bot id. */
   engine(api: 'v1' | 'v2', bot: string): DialogEngine | undefined {
     return this.engines.get(`${api}:${bot}`);
+  }
+
+  /** The emulator's time, epoch ms. */
+  now(): number {
+    return this.clock() + this.clockOffsetMs;
   }
 
   /** Session-specific latency falling back to the global setting. */
@@ -64,8 +77,8 @@ export class LexCore {
     return { transcript: scripted ?? '' };
   }
 
-  /** Reply audio at `rateHz`: scripted override, echo, or synthesized speech of `message`. */
-  replyAudio(s: EmulatedSession, message: string | undefined, rateHz: number, rec?: Recognition): Int16Array {
+  /** Reply audio at `rateHz`: scripted override, echo, or `message` spoken by the voice. */
+  async replyAudio(s: EmulatedSession, message: string | undefined, rateHz: number, rec?: Recognition): Promise<Int16Array> {
     if (s.replyAudio) {
       const pcm = s.replyAudio;
       s.replyAudio = undefined;
@@ -74,15 +87,7 @@ export class LexCore {
     if (rec?.echo) return this.resample(rec.echo.pcm, rec.echo.rateHz, rateHz);
     if (!message) return new Int16Array(0);
     if (this.fixedReplyMs > 0) return this.fixedReply(rateHz);
-    // Prompts repeat across calls: synthesize each (text, rate) once.
-    const key = `${rateHz}:${message}`;
-    let pcm = this.speech.get(key);
-    if (!pcm) {
-      pcm = synthesize(message, rateHz);
-      if (this.speech.size >= 512) this.speech.delete(this.speech.keys().next().value!);
-      this.speech.set(key, pcm);
-    }
-    return pcm;
+    return this.voice.synthesize(message, rateHz);
   }
 
   /** Speech-like audio of exactly `fixedReplyMs` (benchmarks). */

@@ -93,12 +93,13 @@ export function matchConfirmation(text: string): 'Confirmed' | 'Denied' | undefi
   return undefined;
 }
 
-/** The best intent for `text` with a confidence in [0,1], or undefined below 0.5. */
-export function matchIntent(bot: BotDef, text: string, today: Date): { intent: IntentDef; score: number } | undefined {
+/** Every intent with its confidence for `text` in [0,1], best first; intents scoring 0 left out. */
+export function rankIntents(bot: BotDef, text: string, today: Date): { intent: IntentDef; score: number }[] {
   const words = tokens(text);
   const content = new Set(words.filter((w) => !STOPWORDS.has(w)));
-  let best: { intent: IntentDef; score: number } | undefined;
+  const ranked: { intent: IntentDef; score: number }[] = [];
   for (const intent of bot.intents) {
+    let best = 0;
     for (const sample of intent.sampleUtterances) {
       let need = 0;
       let have = 0;
@@ -112,10 +113,11 @@ export function matchIntent(bot: BotDef, text: string, today: Date): { intent: I
         need++;
         if (content.has(p)) have++;
       }
-      if (need === 0) continue;
-      const score = have / need;
-      if (!best || score > best.score) best = { intent, score };
+      if (need > 0) best = Math.max(best, have / need);
     }
+    if (best > 0) ranked.push({ intent, score: best });
   }
-  return best && best.score >= 0.5 ? best : undefined;
+  // Stable: among equal scores the intent declared first wins.
+  return ranked.sort((a, b) => b.score - a.score);
 }
+

@@ -1,4 +1,5 @@
-import type { DialogState } from './dialog.js';
+import { randomBytes } from 'node:crypto';
+import type { DialogState, Turn } from './dialog.js';
 import { newDialogState } from './dialog.js';
 import type { FaultRule, Latency } from './faults.js';
 
@@ -20,10 +21,29 @@ export interface SessionEvent {
   detail?: Record<string, unknown>;
 }
 
+/** A V1 `IntentSummary` (GetSession's `recentIntentSummaryView`). */
+export interface IntentSummary {
+  intentName: string;
+  checkpointLabel?: string;
+  slots: Record<string, string | null>;
+  confirmationStatus: 'None' | 'Confirmed' | 'Denied';
+  dialogActionType: string;
+  fulfillmentState?: string;
+  slotToElicit?: string;
+}
+
 /** Per-session emulator state: dialog, scripted transcripts, echo, faults, recordings. */
 export interface EmulatedSession {
   id: string;
+  /** True while Lex holds a session: from the first runtime call or PutSession until DeleteSession. */
+  active: boolean;
+  /** The session id V1 reports (`x-amz-lex-session-id`), Lex's own: creation time plus a random tag. */
+  v1SessionId: string;
   dialog: DialogState;
+  /** The last turn's answer, for GetSession (`messages`, `interpretations`, `originatingRequestId`). */
+  last?: { turn: Turn; requestId: string };
+  /** The intents of this session, most recent first, at most 3 (V1 GetSession). */
+  recentIntents: IntentSummary[];
   script: string[];
   echo: boolean;
   faults: FaultRule[];
@@ -38,9 +58,19 @@ export interface EmulatedSession {
   streams: number;
 }
 
+/** A V1 session id as Lex forms it: ISO time of creation, a dash, 8 random letters. */
+function newV1SessionId(nowMs: number): string {
+  const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+  const tag = [...randomBytes(8)].map((b) => letters[b % letters.length]).join('');
+  return `${new Date(nowMs).toISOString()}-${tag}`;
+}
+
 /** Sessions keyed by Lex session id (V1 userId, V2 sessionId). */
 export class SessionStore {
   private readonly sessions = new Map<string, EmulatedSession>();
+
+  /** @param now the emulator's clock (epoch ms), for V1 session ids. */
+  constructor(private readonly now: () => number = Date.now) {}
 
   /** The session, created on first use. */
   get(id: string): EmulatedSession {
@@ -48,7 +78,10 @@ export class SessionStore {
     if (!s) {
       s = {
         id,
+        active: false,
+        v1SessionId: newV1SessionId(this.now()),
         dialog: newDialogState(),
+        recentIntents: [],
         script: [],
         echo: false,
         faults: [],
@@ -69,6 +102,18 @@ export class SessionStore {
 
   delete(id: string): boolean {
     return this.sessions.delete(id);
+  }
+
+  /**
+   * Ends the Lex session (DeleteSession): dialog, attributes and history are forgotten;
+   * what the emulator keeps for tests (script, faults, recordings, events) stays.
+   */
+  endLexSession(s: EmulatedSession): void {
+    s.active = false;
+    s.dialog = newDialogState();
+    s.last = undefined;
+    s.recentIntents = [];
+    s.v1SessionId = newV1SessionId(this.now());
   }
 
   clear(): void {

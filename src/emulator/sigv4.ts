@@ -84,13 +84,76 @@ export interface SignedRequest {
   headers: Record<string, string | string[] | undefined>;
 }
 
+/** What the verifier needs besides the request. */
+export interface VerifyOptions {
+  /**
+   * The payload hash of the canonical request: the SHA-256 of the body actually received,
+   * or the literal `UNSIGNED-PAYLOAD` / `STREAMING-AWS4-HMAC-SHA256-EVENTS` the client
+   * declared in `x-amz-content-sha256` (see `payloadHashFor`).
+   */
+  payloadHash: string;
+  /** The verifier's clock, epoch ms: `x-amz-date` more than 5 minutes away is refused. */
+  now: number;
+  service?: string;
+}
+
 const AUTH_RE = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/;
+const AMZ_DATE_RE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
+/** AWS refuses a request signed more than this far from its own clock. */
+const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
 /**
- * Verifies a SigV4 request signature the way AWS does. `payloadHash` is the value the
- * client declared in `x-amz-content-sha256` (the body hash itself is checked by the caller).
+ * The payload hash to verify a request against. A client may opt out of body signing
+ * with `UNSIGNED-PAYLOAD` (and StartConversation signs its events instead); any other
+ * request is checked against the SHA-256 of the body received, whatever the client
+ * declared, so a body the signature does not cover fails as `InvalidSignatureException`.
  */
-export function verifyRequest(req: SignedRequest, keys: readonly AccessKey[], service = 'lex'): AuthSuccess | AuthFailure {
+export function payloadHashFor(declared: string | undefined, body: Uint8Array | undefined, streaming = false): string {
+  if (declared === 'UNSIGNED-PAYLOAD') return declared;
+  if (streaming && declared === 'STREAMING-AWS4-HMAC-SHA256-EVENTS') return declared;
+  return body ? sha256Hex(body) : EMPTY_SHA256;
+}
+
+/** `x-amz-date`, or the RFC 1123 `Date` header SigV4 also allows, as epoch ms and in basic format. */
+function requestDate(header: (n: string) => string | undefined): { ms: number; amz: string } | undefined {
+  const amz = header('x-amz-date');
+  if (amz !== undefined) {
+    const m = AMZ_DATE_RE.exec(amz);
+    if (!m) return undefined;
+    return { ms: Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]), amz };
+  }
+  const date = header('date');
+  const ms = date ? Date.parse(date) : NaN;
+  return Number.isFinite(ms) ? { ms, amz: amzDate(new Date(ms)) } : undefined;
+}
+
+/** AWS's clock-skew refusal, or undefined when `dateMs` is within 5 minutes of `now`. */
+function skewMessage(dateMs: number, now: number): string | undefined {
+  const f = (ms: number): string => amzDate(new Date(ms));
+  if (dateMs < now - MAX_CLOCK_SKEW_MS) {
+    return `Signature expired: ${f(dateMs)} is now earlier than ${f(now - MAX_CLOCK_SKEW_MS)} (${f(now)} - 5 min.)`;
+  }
+  if (dateMs > now + MAX_CLOCK_SKEW_MS) {
+    return `Signature not yet current: ${f(dateMs)} is still later than ${f(now + MAX_CLOCK_SKEW_MS)} (${f(now)} + 5 min.)`;
+  }
+  return undefined;
+}
+
+/** The Authorization header's parts once its credentials have been accepted. */
+interface Credentials {
+  ok: true;
+  key: AccessKey;
+  shortDate: string;
+  region: string;
+  svc: string;
+  signedHeaders: string;
+  signature: string;
+  amz: string;
+  header: (n: string) => string | undefined;
+}
+
+/** Everything SigV4 checks before the signature itself: header syntax, date window, key, token, scope. */
+function checkCredentials(req: SignedRequest, keys: readonly AccessKey[], now: number, service: string): Credentials | AuthFailure {
   const header = (n: string): string | undefined => {
     const v = req.headers[n];
     return Array.isArray(v) ? v.join(',') : v;
@@ -100,27 +163,47 @@ export function verifyRequest(req: SignedRequest, keys: readonly AccessKey[], se
   const m = AUTH_RE.exec(auth);
   if (!m) return fail('IncompleteSignatureException', 'Authorization header requires Credential, SignedHeaders and Signature.');
   const [, akid, shortDate, region, svc, signedHeaders, signature] = m;
+  const date = requestDate(header);
+  if (!date) return fail('IncompleteSignatureException', "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
+  const skew = skewMessage(date.ms, now);
+  if (skew) return fail('InvalidSignatureException', skew);
   const key = keys.find((k) => k.accessKeyId === akid);
   if (!key) return fail('UnrecognizedClientException', 'The security token included in the request is invalid.');
   if ((key.sessionToken ?? '') !== (header('x-amz-security-token') ?? '')) {
     return fail('UnrecognizedClientException', 'The security token included in the request is invalid.');
   }
-  const amzDate = header('x-amz-date') ?? '';
-  if (svc !== service || !amzDate.startsWith(shortDate)) {
+  if (svc !== service || !date.amz.startsWith(shortDate)) {
     return fail('InvalidSignatureException', 'Credential should be scoped to a valid region and service.');
   }
   const names = signedHeaders.split(';');
   if (!names.includes('host') && !names.includes(':authority')) {
     return fail('InvalidSignatureException', "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
   }
+  return { ok: true, key, shortDate, region, svc, signedHeaders, signature, amz: date.amz, header };
+}
+
+/**
+ * The refusal a request gets before its body is read (no or malformed Authorization, date
+ * outside the window, unknown key), or undefined when only the signature remains to check.
+ */
+export function precheckRequest(req: SignedRequest, keys: readonly AccessKey[], opts: Omit<VerifyOptions, 'payloadHash'>): AuthFailure | undefined {
+  const c = checkCredentials(req, keys, opts.now, opts.service ?? 'lex');
+  return c.ok ? undefined : c;
+}
+
+/** Verifies a SigV4 request signature the way AWS does, including its 5-minute clock-skew window. */
+export function verifyRequest(req: SignedRequest, keys: readonly AccessKey[], opts: VerifyOptions): AuthSuccess | AuthFailure {
+  const c = checkCredentials(req, keys, opts.now, opts.service ?? 'lex');
+  if (!c.ok) return c;
+  const { key, shortDate, region, svc, signedHeaders, signature, header } = c;
+  const names = signedHeaders.split(';');
   const canonicalHeaders = names.map((n) => `${n}:${(header(n) ?? '').trim().replace(/\s+/g, ' ')}\n`).join('');
   const q = req.url.indexOf('?');
   const path = q < 0 ? req.url : req.url.slice(0, q);
   const query = q < 0 ? '' : req.url.slice(q + 1);
-  const payloadHash = header('x-amz-content-sha256') ?? EMPTY_SHA256;
-  const canonicalRequest = [req.method, canonicalPath(path), canonicalQuery(query), canonicalHeaders, signedHeaders, payloadHash].join('\n');
+  const canonicalRequest = [req.method, canonicalPath(path), canonicalQuery(query), canonicalHeaders, signedHeaders, opts.payloadHash].join('\n');
   const scope = `${shortDate}/${region}/${svc}/aws4_request`;
-  const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonicalRequest).digest('hex')].join('\n');
+  const stringToSign = ['AWS4-HMAC-SHA256', c.amz, scope, createHash('sha256').update(canonicalRequest).digest('hex')].join('\n');
   const expected = hmac(signingKey(key.secretAccessKey, shortDate, region, svc), stringToSign).toString('hex');
   if (!safeEqualHex(expected, signature)) {
     return fail(
@@ -128,7 +211,7 @@ export function verifyRequest(req: SignedRequest, keys: readonly AccessKey[], se
       'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
     );
   }
-  return { ok: true, accessKeyId: akid, region, seedSignature: signature, secretAccessKey: key.secretAccessKey };
+  return { ok: true, accessKeyId: key.accessKeyId, region, seedSignature: signature, secretAccessKey: key.secretAccessKey };
 }
 
 function fail(code: AuthFailure['code'], message: string): AuthFailure {
@@ -166,7 +249,7 @@ export function eventSignature(
   return hmac(signingKey(secret, shortDate, region, service), stringToSign).toString('hex');
 }
 
-/** Hex SHA-256 of a body, for checking a declared `x-amz-content-sha256`. */
+/** Hex SHA-256 of a body. */
 export function sha256Hex(body: Uint8Array): string {
   return createHash('sha256').update(body).digest('hex');
 }

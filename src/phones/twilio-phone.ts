@@ -16,6 +16,8 @@ export interface TwilioPhoneOptions {
   headers?: Record<string, string>;
   /** Hold marks this long (ms) before echoing, as if audio were still playing; a `clear` returns them at once. */
   markDelayMs?: number;
+  /** `start.accountSid` (default `ACxxxxxxxx`): the account a call update must be made with. */
+  accountSid?: string;
 }
 
 /**
@@ -57,7 +59,7 @@ export class TwilioPhone {
         phone.sendJson({ event: 'connected', protocol: 'Call', version: '1.0.0' });
         phone.sendEvent('start', {
           start: {
-            accountSid: 'ACxxxxxxxx',
+            accountSid: opts.accountSid ?? 'ACxxxxxxxx',
             streamSid: phone.streamSid,
             callSid: phone.callSid,
             tracks: ['inbound'],

@@ -13,6 +13,8 @@ export function publicOrigin(req: IncomingMessage, configured?: string): { http:
     // Only hostnames and ports: a Host header must not inject a path into generated URLs.
     const safeHost = /^[A-Za-z0-9.-]+(:\d+)?$|^\[[0-9a-fA-F:]+\](:\d+)?$/.test(host) ? host : 'localhost';
     origin = `${proto === 'https' ? 'https' : 'http'}://${safeHost}`;
+    // A host that matches the pattern may still not be one (1.2.3.256, 0x100000000, port 99999).
+    if (!URL.canParse(origin)) origin = `${proto === 'https' ? 'https' : 'http'}://localhost`;
   }
   const u = new URL(origin);
   return { http: u.origin, ws: `${u.protocol === 'https:' ? 'wss:' : 'ws:'}//${u.host}` };

@@ -1,35 +1,33 @@
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import type { Config } from '../config.js';
+import { exampleCredentials, exampleRoute, type Config } from '../config.js';
+import { LEX_IDS, routePath } from '../call/routes.js';
 import { publicOrigin } from './public-url.js';
 
 function xml(s: string): string {
   return s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
 }
 
-const SESSION_RE = /^[0-9a-zA-Z._:-]{2,100}$/;
-
 /**
  * `/twiml`: example TwiML that connects a Twilio call to this server with a bidirectional
  * `<Connect><Stream>` to the example bot's route; per-call settings go in `<Parameter>`s
- * because Twilio forbids a query string in the stream URL. The Twilio twin of `/answer`.
+ * because Twilio forbids a query string in the stream URL; `<Hangup/>` after `</Connect>` runs
+ * when the connector closes the stream (docs/handoff.md has a hand-off variant). The Twilio twin of `/answer`.
  */
 export function exampleTwiml(req: IncomingMessage, config: Config, params: Record<string, string>): string {
   const { ws } = publicOrigin(req, config.publicUrl);
   const e = config.example;
   const callSid = params.CallSid ?? new URL(req.url ?? '/', 'http://x').searchParams.get('CallSid') ?? '';
-  const session = SESSION_RE.test(callSid) ? callSid : randomUUID();
-  const path =
-    e.route === 'v1'
-      ? `/bot/${encodeURIComponent(e.botName)}/alias/${encodeURIComponent(e.botAlias)}/user/${session}/content`
-      : `/bots/${e.botId}/botAliases/${e.botAliasId}/botLocales/${e.localeId}/sessions/${session}/${e.route === 'v2' ? 'utterance' : 'conversation'}`;
+  const path = routePath(exampleRoute(e, LEX_IDS.sessionId.test(callSid) ? callSid : randomUUID()));
+  const { awsKey, awsSecret } = exampleCredentials(e);
   const parameters: [string, string][] = [
-    ['aws_key', e.awsKey ?? 'YOUR_AWS_ACCESS_KEY_ID'],
-    ['aws_secret', e.awsSecret ?? 'YOUR_AWS_SECRET_ACCESS_KEY'],
+    ['aws_key', awsKey],
+    ['aws_secret', awsSecret],
     ['aws_region', 'us-east-1'],
   ];
   if (e.route === 'conversation') parameters.push(['welcome_message', 'Hello, I am Lex, how can I help you?']);
-  if (params.From) parameters.push(['lex_session_attributes', JSON.stringify({ callerId: params.From })]);
+  // The caller's number becomes the `callerId` session attribute and the hand-off's context; the CallSid comes with `start`.
+  if (params.From) parameters.push(['caller_id', params.From]);
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<Response>',

@@ -1,168 +1,179 @@
-import type { LexRuntimeV2Client } from '@aws-sdk/client-lex-runtime-v2';
-import { LexConversationStream, type ConversationEvent } from '../bots/lexv2/conversation-stream.js';
-import type { V2Address } from '../bots/lexv2/lex-v2-bot.js';
-import { isPermanent } from '../bots/errors.js';
-import { truthy } from '../bots/bot.js';
-import type { ConnectorError } from '../errors.js';
-import type { Resampler } from '../audio/resampler.js';
-import type { VadScorer } from '../audio/vad.js';
 import { asBytes } from '../audio/pcm.js';
-import type { CallHandlers, CallTransport } from '../transports/transport.js';
-import { FrameAssembler } from '../transports/transport.js';
-import type { CallConfig } from './call-config.js';
-import { CloseCodes } from './close-codes.js';
-import { sessionPlayback, type Playback } from './playback.js';
+import type { ConversationBot, ConversationEvent, ConversationStream, DialogOutcome } from '../bots/bot.js';
+import type { CallConfig } from '../call/call-config.js';
+import { ConnectorError, isPermanent } from '../errors.js';
+import type { CallTransport } from '../transports/transport.js';
+import { BaseSession, newStats, type SessionStats } from './base-session.js';
+import { type CallEnd, callEndOf } from './end-call.js';
 import type { SessionDeps, SessionEnd } from './session-deps.js';
+import type { TurnInput } from '../call/call-events.js';
+import { BotTurn } from './turn.js';
 
-/** Reopen attempts after Lex ends or drops the stream, before closing with 4008. */
-export const MAX_STREAM_REOPENS = 3;
+/** Reopen attempts after the bot ends or drops the stream, before closing with 4008. */
+const MAX_STREAM_REOPENS = 3;
 /** First reopen backoff in ms; doubles per attempt. */
 const REOPEN_BACKOFF_MS = 250;
-/** After the caller hangs up, how long Lex gets to end the stream before it is cancelled. */
+/** After the caller hangs up, how long the bot gets to end the stream before it is cancelled. */
 const DISCONNECT_GRACE_MS = 2000;
 
-const SILENCE_8K = new Uint8Array(320);
+/** The caller's side of the turn the next prompt answers. */
+interface PendingTurn {
+  input: TurnInput;
+  /** Clock time the caller's input ended (transcript or DTMF key), for turn latency. */
+  inputEndedAt?: number;
+  dialog: DialogOutcome;
+  /** Lex's text of the prompt (TextResponseEvent). */
+  botMessage?: string;
+}
 
 /**
- * A call on the streaming route (Lex V2 StartConversation): all caller audio streams to Lex
- * as 8 kHz LPCM and Lex does the end-pointing, barge-in detection and DTMF. Prompts play
- * through the pacer; the platform's playout mark becomes PlaybackCompletionEvent; a
- * PlaybackInterruptionEvent clears playback at once. Dropped streams reopen on the same
- * session id with bounded backoff.
+ * A call on the streaming route (Lex V2 StartConversation): all caller audio streams to the bot
+ * at its rate (8 kHz) and the bot does the end-pointing, barge-in detection and DTMF. Prompts
+ * play through the pacer; the platform's playout mark becomes a playback completion; an
+ * interruption clears playback at once. Dropped streams reopen with bounded backoff.
  */
-export class ConversationSession implements CallHandlers {
-  private stream: LexConversationStream | undefined;
-  private readonly toLex: Resampler;
-  private readonly lexFrames: FrameAssembler | undefined;
-  private readonly vad: VadScorer;
-  private readonly playback: Playback;
+export class ConversationSession extends BaseSession {
+  private stream: ConversationStream | undefined;
+  private readonly silence: Uint8Array;
   private readonly replyRateHz: number;
+  /** The prompt playing (or still arriving). */
+  private prompt: BotTurn | undefined;
   private promptOpen = false;
   private discardUntilEnd = false;
-  private hangupAfterPrompt = false;
+  /** How the call ends after the next prompt, once Lex's intent result says so. */
+  private endAfterPrompt: CallEnd | undefined;
+  private pending: PendingTurn = { input: 'none', dialog: { dialogClosed: false } };
   private reopens = 0;
   private reopenTimer: unknown;
   private graceTimer: unknown;
-  private closed = false;
-  /** Clock time of the last voiced caller frame (local VAD, for turn latency only). */
+  /** Clock time of the last voiced caller frame (local VAD, for turn latency and the watchdog). */
   private lastVoicedAt: number | undefined;
-  private turnEndedAt: number | undefined;
-  readonly stats = { turns: 0, bargeIns: 0, errors: 0, dtmf: 0, reopens: 0 };
+  /** Since when (clock ms) the bot owes an answer: the caller spoke or keyed, or a welcome is due; undefined once it says anything. */
+  private owedSince: number | undefined;
+  private watchdog: unknown;
+  /** Some stream of this call has said something: a reopened one resumes the dialog instead of starting it. */
+  private heard = false;
+  /** Why the last stream ended, for the 4008 reason. */
+  private lastFailure = 'reopen attempts exhausted';
+  readonly stats: SessionStats & { reopens: number } = { ...newStats(), reopens: 0 };
 
   constructor(
-    private readonly transport: CallTransport,
-    private readonly call: CallConfig,
-    private readonly client: LexRuntimeV2Client,
-    private readonly addr: V2Address,
-    private readonly deps: SessionDeps,
-    private readonly end: SessionEnd,
+    transport: CallTransport,
+    call: CallConfig,
+    private readonly bot: ConversationBot,
+    deps: SessionDeps,
+    end: SessionEnd,
   ) {
-    this.toLex = deps.resamplers.create(transport.rateHz, 8000);
-    this.lexFrames = transport.rateHz === 8000 ? undefined : new FrameAssembler(320);
-    this.vad = deps.vad.create(call.sensitivity, 8000);
-    // 8 kHz calls get 8 kHz prompts straight from Lex; others take 16 kHz and resample.
+    super(transport, call, deps, end, bot.inputRateHz);
+    this.silence = new Uint8Array((bot.inputRateHz / 50) * 2);
+    // 8 kHz calls get 8 kHz prompts straight from the bot; others take 16 kHz and resample.
     this.replyRateHz = transport.rateHz === 8000 ? 8000 : 16000;
-    this.playback = sessionPlayback(transport, deps);
-    this.open(true);
+    this.open(false);
   }
 
-  onAudio(frame: Int16Array): void {
-    if (this.closed) return;
-    if (!this.lexFrames) return this.toLexFrame(frame);
-    this.lexFrames.push(asBytes(this.toLex.process(frame)), (f) => this.toLexFrame(f));
+  protected onKey(digit: string): void {
+    this.stopReplay();
+    this.pending.input = 'dtmf';
+    this.pending.inputEndedAt = this.deps.clock.now();
+    this.deps.events.emit({ type: 'dtmf', digits: digit });
+    this.owe();
+    if (this.stream && !this.stream.sendDtmf(digit)) this.end(this.deps.limits.exceeded('lex events'));
   }
 
-  onDtmf(digit: string): void {
-    if (this.closed || !/^[0-9A-D*#]$/.test(digit)) return;
-    this.stats.dtmf++;
-    this.deps.metrics.dtmf.inc();
-    this.turnEndedAt = this.deps.clock.now();
-    this.stream?.sendDtmf(digit);
-  }
-
-  onMark(name: string): void {
-    this.playback.onMark(name);
-  }
-
-  onHangup(): void {
-    this.close();
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
+  protected release(): void {
     const { clock } = this.deps;
     if (this.reopenTimer !== undefined) clock.clearTimer(this.reopenTimer);
-    this.playback.close();
-    this.vad.close();
-    this.toLex.close();
+    if (this.watchdog !== undefined) clock.clearTimer(this.watchdog);
+    this.watchdog = undefined;
     const stream = this.stream;
-    if (!stream) return this.client.destroy();
-    // Tell Lex the caller left; cancel if it does not end the stream in time.
+    if (!stream) return this.bot.close();
+    // Tell the bot the caller left; cancel if it does not end the stream in time.
     stream.disconnect();
     this.graceTimer = clock.setTimer(() => {
       this.graceTimer = undefined;
       stream.cancel();
-      this.client.destroy();
+      this.bot.close();
     }, DISCONNECT_GRACE_MS);
   }
 
-  private open(first: boolean): void {
+  /** StartConversation takes no text in audio mode (protocols.md §4.4); `no_input_text` is refused for this route. */
+  protected sendRepromptText(): void {}
+
+  protected onBotFrame(frame: Int16Array): void {
+    this.vad.score(frame, (speech) => {
+      if (!speech) return;
+      this.lastVoicedAt = this.deps.clock.now();
+      this.owe();
+      // The caller is talking: until Lex answers (its transcript), a silence counts from the last voiced frame.
+      this.noInput.postpone();
+      if (this.call.bargeIn) this.stopReplay();
+    });
+    // Without barge-in the bot must not hear the caller over a prompt: it gets silence instead.
+    const bytes = !this.call.bargeIn && this.playback.speaking ? this.silence : asBytes(frame);
+    if (this.stream && !this.stream.sendAudio(bytes)) this.deps.metrics.framesDropped.inc();
+  }
+
+  private open(resume: boolean): void {
     this.reopenTimer = undefined;
-    const stream = new LexConversationStream(
-      this.client,
-      this.addr,
+    const setup = { replyRateHz: this.replyRateHz, resume, welcomeMessage: this.call.welcomeMessage, initialIntent: this.call.initialIntent };
+    // A bot that speaks first owes its welcome from the moment the stream opens; an answer owed
+    // to the caller is owed by the new stream from now.
+    if ((!resume && (setup.welcomeMessage || setup.initialIntent)) || this.owedSince !== undefined) this.owe();
+    const stream: ConversationStream = this.bot.open(
+      setup,
       (ev) => this.onEvent(ev),
       (err) => this.onStreamEnd(stream, err),
     );
     this.stream = stream;
-    stream.start({
-      responseContentType: this.replyRateHz === 8000 ? 'audio/pcm; sample-rate=8000' : 'audio/pcm',
-      sessionAttributes: first ? this.call.sessionAttributes : undefined,
-      requestAttributes: this.call.requestAttributes,
-      welcomeMessage: first ? this.call.welcomeMessage : undefined,
-      initialIntent: first ? this.call.initialIntent : undefined,
-    });
-  }
-
-  private toLexFrame(frame: Int16Array): void {
-    this.vad.score(frame, (speech) => {
-      if (speech) this.lastVoicedAt = this.deps.clock.now();
-    });
-    // Without barge-in Lex must not hear the caller over a prompt: it gets silence instead.
-    const bytes = !this.call.bargeIn && this.playback.speaking ? SILENCE_8K : asBytes(frame);
-    if (this.stream && !this.stream.sendAudio(bytes)) this.deps.metrics.framesDropped.inc();
   }
 
   private onEvent(ev: ConversationEvent): void {
     if (this.closed) return;
-    const { log, metrics, clock, route } = this.deps;
+    const { log, clock } = this.deps;
+    // Anything from the bot (a heartbeat too) shows the stream is alive.
+    this.heard = true;
+    this.owedSince = undefined;
     switch (ev.type) {
       case 'transcript':
-        this.turnEndedAt ??= this.lastVoicedAt ?? clock.now();
+        // Lex transcribes DTMF input too; the keys already marked the turn as DTMF.
+        if (this.pending.input !== 'dtmf') this.pending.input = 'speech';
+        this.callerHeard(this.pending.input);
+        this.pending.inputEndedAt ??= this.lastVoicedAt ?? clock.now();
+        this.pending.dialog.transcript = ev.transcript;
         log.debug({ transcript: ev.transcript }, 'lex transcript');
         return;
       case 'intent':
         this.reopens = 0; // the stream works
-        log.debug({ inputMode: ev.inputMode, dialogAction: ev.dialogAction, intent: ev.intentName, intentState: ev.intentState }, 'lex intent');
-        if ((this.call.hangupOnClose && ev.dialogAction === 'Close') || truthy(ev.sessionAttributes['nexmo-close'])) this.hangupAfterPrompt = true;
+        log.debug({ inputMode: ev.inputMode, dialogState: ev.dialogState, intent: ev.intentName, intentState: ev.intentState }, 'lex intent');
+        if (ev.inputMode === 'DTMF') this.pending.input = 'dtmf';
+        this.pending.dialog = {
+          ...this.pending.dialog,
+          dialogState: ev.dialogState,
+          intentName: ev.intentName,
+          intentState: ev.intentState,
+          slots: ev.slots,
+          confidence: ev.confidence,
+          interpretations: ev.interpretations,
+          dialogClosed: ev.dialogClosed,
+          sessionAttributes: ev.sessionAttributes,
+        };
+        this.endAfterPrompt ??= callEndOf(this.pending.dialog, this.call.hangupOnClose, this.deps.handoff.rules);
         return;
       case 'text':
         log.debug({ messages: ev.messages }, 'lex messages');
+        this.pending.botMessage = ev.messages.join(' ');
         return;
       case 'interruption':
         if (this.promptOpen) this.discardUntilEnd = true;
         this.promptOpen = false;
-        if (this.playback.speaking) {
-          this.stats.bargeIns++;
-          metrics.bargeIns.inc({ route });
-        }
+        if (this.playback.speaking) this.countBargeIn();
         this.playback.clear();
+        if (this.prompt) this.turnEnded(this.prompt, 'interrupted');
         return;
       case 'heartbeat':
         return;
       case 'audio':
-        return this.onAudioEvent(ev.chunk);
+        return this.onPromptAudio(ev.chunk);
       default: {
         const never: never = ev;
         return never;
@@ -170,68 +181,99 @@ export class ConversationSession implements CallHandlers {
     }
   }
 
-  private onAudioEvent(chunk: Uint8Array | undefined): void {
-    const { metrics, clock, route, log } = this.deps;
+  private onPromptAudio(chunk: Uint8Array | undefined): void {
     if (this.discardUntilEnd) {
       if (!chunk) this.discardUntilEnd = false;
       return;
     }
     if (chunk) {
-      if (!this.promptOpen) {
-        this.promptOpen = true;
-        this.stats.turns++;
-        metrics.turns.inc({ route });
-        this.playback.begin(this.replyRateHz);
-        if (this.turnEndedAt !== undefined) {
-          const latencyMs = clock.now() - this.turnEndedAt;
-          metrics.lexFirstByte.observe({ api: 'v2-stream' }, latencyMs / 1000);
-          metrics.turnLatency.observe({ route }, latencyMs / 1000);
-          log.debug({ latencyMs: Math.round(latencyMs) }, 'turn latency');
-        }
-        this.turnEndedAt = undefined;
-      }
-      this.playback.push(chunk);
+      if (!this.promptOpen) this.beginPrompt();
+      this.pushReply(chunk);
       return;
     }
-    const hangup = this.hangupAfterPrompt;
-    if (!this.promptOpen) {
-      if (hangup) this.end(CloseCodes.NORMAL);
+    const end = this.endAfterPrompt;
+    const prompt = this.prompt;
+    if (!this.promptOpen || !prompt) {
+      if (end) this.replyPlayed(Object.assign(new BotTurn('none', undefined), { end }));
       return;
     }
     this.promptOpen = false;
+    this.turnAudioEnded(prompt, this.bot.api);
     void this.playback.finish().then((outcome) => {
       // A prompt cut short by a clear is never reported as played.
-      if (outcome !== 'played' || this.closed) return;
-      this.stream?.sendPlaybackCompletion();
-      if (hangup) this.end(CloseCodes.NORMAL);
+      if (outcome !== 'played' || this.closed) return this.turnEnded(prompt, 'interrupted');
+      if (this.stream && !this.stream.sendPlaybackCompletion()) return this.end(this.deps.limits.exceeded('lex events'));
+      this.turnEnded(prompt, 'played');
+      // The end Lex asked for applies once its prompt has played, whichever prompt carried it.
+      this.replyPlayed(end ? Object.assign(prompt, { end }) : prompt);
     });
   }
 
-  private onStreamEnd(stream: LexConversationStream, err?: ConnectorError): void {
+  /** The first audio of a prompt: the turn it answers is answered now. */
+  private beginPrompt(): void {
+    this.stopReplay();
+    this.promptOpen = true;
+    const { input, inputEndedAt, dialog, botMessage } = this.pending;
+    this.pending = { input: 'none', dialog: { dialogClosed: false } };
+    const prompt = new BotTurn(input, inputEndedAt);
+    this.prompt = prompt;
+    this.turnAnswered(prompt, this.bot.api, dialog, botMessage);
+    this.beginReply(this.replyRateHz);
+    this.turnAudioStarted(prompt);
+  }
+
+  private onStreamEnd(stream: ConversationStream, err?: ConnectorError): void {
     if (this.stream !== stream) return;
     this.stream = undefined;
     if (this.closed) {
       if (this.graceTimer !== undefined) this.deps.clock.clearTimer(this.graceTimer);
       this.graceTimer = undefined;
-      this.client.destroy();
+      this.bot.close();
       return;
     }
+    this.lastFailure = err?.detail === 'no answer from Lex' ? 'no answer from Lex' : 'reopen attempts exhausted';
     if (err) {
-      this.stats.errors++;
-      this.deps.metrics.errors.inc({ code: err.code });
-      this.deps.log.warn({ code: err.code, cause: err.cause }, err.message);
-      if (isPermanent(err)) return this.end(CloseCodes.LEX_STREAM_FAILED, err.code);
+      this.report(err);
+      if (isPermanent(err)) return this.end(new ConnectorError('LEX_STREAM_FAILED', undefined, { detail: err.code, cause: err }));
     }
-    if (this.reopens >= MAX_STREAM_REOPENS) return this.end(CloseCodes.LEX_STREAM_FAILED, 'reopen attempts exhausted');
-    // The prompt in flight is lost with the stream; Lex listens again on the new one.
+    if (this.reopens >= MAX_STREAM_REOPENS) return this.end(new ConnectorError('LEX_STREAM_FAILED', undefined, { detail: this.lastFailure }));
+    // The prompt in flight is lost with the stream; the bot listens again on the new one.
     this.promptOpen = false;
     this.discardUntilEnd = false;
     this.playback.clear();
+    if (this.prompt) this.turnEnded(this.prompt, 'failed');
     const delay = REOPEN_BACKOFF_MS * 2 ** this.reopens;
     this.reopens++;
     this.stats.reopens++;
     this.deps.metrics.streamReopens.inc();
     this.deps.log.info({ attempt: this.reopens, delayMs: delay }, 'reopening lex stream');
-    this.reopenTimer = this.deps.clock.setTimer(() => this.open(false), delay);
+    // A stream that never said anything is opened afresh (its welcome is still owed).
+    this.reopenTimer = this.deps.clock.setTimer(() => this.open(this.heard), delay);
+  }
+
+  /** The bot owes an answer from now (caller speech, a key, a welcome): arm the watchdog. */
+  private owe(): void {
+    this.owedSince = this.deps.clock.now();
+    if (this.watchdog === undefined) this.armWatchdog(this.deps.lexTimeoutMs);
+  }
+
+  /**
+   * The watchdog: a stream that owes an answer and says nothing at all (no event, not even a
+   * heartbeat) for LEX_TIMEOUT_MS after the caller's last input is treated as dropped: it is
+   * cancelled and reopened, counted like any reopen, and after MAX_STREAM_REOPENS the call ends
+   * with 4008 (`no answer from Lex`). A silent caller owes nothing, so an idle stream is left alone.
+   */
+  private armWatchdog(ms: number): void {
+    this.watchdog = this.deps.clock.setTimer(() => {
+      this.watchdog = undefined;
+      if (this.closed || this.owedSince === undefined || !this.stream) return;
+      const waited = this.deps.clock.now() - this.owedSince;
+      if (waited < this.deps.lexTimeoutMs) return this.armWatchdog(this.deps.lexTimeoutMs - waited);
+      const stream = this.stream;
+      this.owedSince = undefined;
+      this.deps.log.info({ waitedMs: Math.round(waited) }, 'lex stream silent');
+      this.onStreamEnd(stream, new ConnectorError('LEX_TIMEOUT', undefined, { detail: 'no answer from Lex' }));
+      stream.cancel();
+    }, ms);
   }
 }

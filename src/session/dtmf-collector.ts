@@ -1,5 +1,10 @@
 import type { Clock } from '../audio/clock.js';
 
+/** True for a DTMF key as the platforms send it: `0-9`, `*`, `#`, `A-D`. */
+export function isDtmfKey(digit: string): boolean {
+  return /^[0-9A-D*#]$/.test(digit);
+}
+
 /**
  * Collects DTMF keys into one entry: `#` ends it (not included), `*` clears it, and
  * `idleMs` without a key ends it too. Used by the per-utterance routes, where digits
@@ -22,7 +27,7 @@ export class DtmfCollector {
 
   /** One key press (`0-9`, `*`, `#`, `A-D`); other characters are ignored. */
   key(digit: string): void {
-    if (!/^[0-9A-D*#]$/.test(digit)) return;
+    if (!isDtmfKey(digit)) return;
     this.stopTimer();
     if (digit === '#') return this.flush();
     this.digits = digit === '*' ? '' : this.digits + digit;

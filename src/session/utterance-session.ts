@@ -1,17 +1,15 @@
-import type { BotReply, UtteranceBot, UtteranceUpload } from '../bots/bot.js';
-import { fromLexError, isPermanent } from '../bots/errors.js';
-import type { ConnectorError } from '../errors.js';
+import { asBytes } from '../audio/pcm.js';
 import { Segmenter, type SegmentEvent } from '../audio/segmenter.js';
-import type { Resampler } from '../audio/resampler.js';
-import type { VadScorer } from '../audio/vad.js';
-import { asBytes, frameSamples } from '../audio/pcm.js';
-import type { CallHandlers, CallTransport } from '../transports/transport.js';
-import { FrameAssembler } from '../transports/transport.js';
-import type { CallConfig } from './call-config.js';
-import { CloseCodes } from './close-codes.js';
+import { voiceGateFor } from '../audio/vad/voice-gate.js';
+import type { BotReply, UtteranceBot, UtteranceUpload } from '../bots/bot.js';
+import type { CallConfig } from '../call/call-config.js';
+import { asConnectorError, ConnectorError } from '../errors.js';
+import type { CallTransport } from '../transports/transport.js';
+import { BaseSession, newStats, type SessionStats } from './base-session.js';
 import { DtmfCollector } from './dtmf-collector.js';
-import { sessionPlayback, type Playback } from './playback.js';
 import type { SessionDeps, SessionEnd } from './session-deps.js';
+import type { TurnInput, TurnOutcome } from '../call/call-events.js';
+import { BotTurn } from './turn.js';
 
 /**
  * Frames per write into the Lex request body while the caller speaks (100 ms): one socket
@@ -20,16 +18,20 @@ import type { SessionDeps, SessionEnd } from './session-deps.js';
  */
 const UPLOAD_BATCH_FRAMES = 5;
 
-/** The Lex request of the current turn. */
-interface Turn {
+/** The bot request of the current turn. */
+interface Request {
   abort: AbortController;
   /** Frames waiting to be written to the upload as one chunk. */
   batch?: Buffer[];
-  /** Clock time the Lex request started. */
+  /** Clock time the request started. */
   startedAt: number;
   upload?: UtteranceUpload;
   /** Clock time the caller stopped speaking (or finished a DTMF entry). */
   endedAt?: number;
+  /** Runs LEX_TIMEOUT_MS after `endedAt` unless Lex has answered. */
+  timer?: unknown;
+  /** Lex did not answer within LEX_TIMEOUT_MS of the caller's end: the abort is a LEX_TIMEOUT, not a barge-in. */
+  timedOut?: boolean;
 }
 
 /**
@@ -37,76 +39,40 @@ interface Turn {
  * local VAD finds utterances, each streams into its own Lex request while the caller
  * speaks, and the reply streams back through the pacer. One Lex request at a time.
  */
-export class UtteranceSession implements CallHandlers {
-  private readonly lexRateHz: number;
-  private readonly inResampler: Resampler;
-  private readonly lexFrames: FrameAssembler | undefined;
-  private readonly vad: VadScorer;
+export class UtteranceSession extends BaseSession {
   private readonly segmenter: Segmenter;
-  private readonly playback: Playback;
   private readonly dtmf: DtmfCollector;
-  private turn: Turn | undefined;
-  private closed = false;
-  private readonly reported = new Set<string>();
-  /** Counters for the summary line. */
-  readonly stats = { turns: 0, bargeIns: 0, errors: 0, dtmf: 0 };
+  private request: Request | undefined;
+  readonly stats: SessionStats = newStats();
 
   constructor(
-    private readonly transport: CallTransport,
-    private readonly call: CallConfig,
+    transport: CallTransport,
+    call: CallConfig,
     private readonly bot: UtteranceBot,
-    private readonly deps: SessionDeps,
-    private readonly end: SessionEnd,
+    deps: SessionDeps,
+    end: SessionEnd,
   ) {
     // Lex takes 8 kHz or 16 kHz; 24 kHz calls are resampled to 16 kHz.
-    this.lexRateHz = transport.rateHz === 8000 ? 8000 : 16000;
-    this.inResampler = deps.resamplers.create(transport.rateHz, this.lexRateHz);
-    this.lexFrames = transport.rateHz === this.lexRateHz ? undefined : new FrameAssembler(frameSamples(this.lexRateHz) * 2);
-    this.vad = deps.vad.create(call.sensitivity, this.lexRateHz);
-    this.segmenter = new Segmenter({ silenceMs: call.silenceMs, minSpeechMs: call.clipMinMs, maxUtteranceMs: call.clipMaxMs, preRollMs: 300 });
-    this.playback = sessionPlayback(transport, deps);
+    super(transport, call, deps, end, transport.rateHz === 8000 ? 8000 : 16000);
+    this.segmenter = new Segmenter({ silenceMs: call.silenceMs, minSpeechMs: call.clipMinMs, maxUtteranceMs: call.clipMaxMs, preRollMs: 300, gate: voiceGateFor(call.sensitivity) });
     this.dtmf = new DtmfCollector(deps.clock, deps.dtmfTimeoutMs, (digits) => this.sendDigits(digits));
   }
 
-  onAudio(frame: Int16Array): void {
-    if (this.closed) return;
-    if (!this.lexFrames) return this.onLexFrame(frame);
-    const out = this.inResampler.process(frame);
-    this.lexFrames.push(asBytes(out), (f) => this.onLexFrame(f));
-  }
-
-  onDtmf(digit: string): void {
-    if (this.closed) return;
-    this.stats.dtmf++;
-    this.deps.metrics.dtmf.inc();
+  protected onKey(digit: string): void {
     if (!this.dtmf.active) this.interrupt();
     this.dtmf.key(digit);
   }
 
-  onMark(name: string): void {
-    this.playback.onMark(name);
-  }
-
-  onHangup(): void {
-    this.close();
-  }
-
-  /** Ends everything the session holds; idempotent. */
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.turn?.abort.abort();
-    this.turn = undefined;
+  protected release(): void {
+    if (this.request) this.cancel(this.request);
+    this.request = undefined;
     this.dtmf.close();
-    this.playback.close();
-    this.vad.close();
-    this.inResampler.close();
     this.bot.close();
   }
 
-  private onLexFrame(frame: Int16Array): void {
+  protected onBotFrame(frame: Int16Array): void {
     // Without barge-in, the caller is not heard while the bot is busy with a turn.
-    const botBusy = (this.turn !== undefined && this.turn.endedAt !== undefined) || this.playback.speaking;
+    const botBusy = (this.request !== undefined && this.request.endedAt !== undefined) || this.playback.speaking;
     if (!this.call.bargeIn && botBusy) {
       if (this.segmenter.inUtterance) this.segmenter.reset();
       return;
@@ -121,27 +87,30 @@ export class UtteranceSession implements CallHandlers {
   private onSegment(ev: SegmentEvent): void {
     switch (ev.type) {
       case 'start': {
+        this.callerHeard('speech');
         this.interrupt();
+        if (!this.admitLexRequest()) return;
         const abort = new AbortController();
-        const upload = this.bot.startUtterance(this.lexRateHz, abort.signal);
-        const turn: Turn = { abort, upload, startedAt: this.deps.clock.now(), batch: ev.frames.map((f) => asBytes(f)) };
-        this.turn = turn;
-        this.flushUpload(turn);
-        void this.runTurn(turn, upload.reply);
+        const upload = this.bot.startUtterance(this.botRateHz, abort.signal);
+        const request: Request = { abort, upload, startedAt: this.deps.clock.now(), batch: ev.frames.map((f) => asBytes(f)) };
+        this.request = request;
+        this.flushUpload(request);
+        void this.runTurn(request, 'speech', upload.reply);
         return;
       }
       case 'audio': {
-        const turn = this.turn;
-        if (!turn?.upload) return;
-        (turn.batch ??= []).push(asBytes(ev.frame));
-        if (turn.batch.length >= UPLOAD_BATCH_FRAMES) this.flushUpload(turn);
+        const request = this.request;
+        if (!request?.upload) return;
+        (request.batch ??= []).push(asBytes(ev.frame));
+        if (request.batch.length >= UPLOAD_BATCH_FRAMES) this.flushUpload(request);
         return;
       }
       case 'end':
-        if (this.turn?.upload) {
-          this.turn.endedAt = this.deps.clock.now();
-          this.flushUpload(this.turn);
-          this.turn.upload.end();
+        if (this.request?.upload) {
+          this.request.endedAt = this.deps.clock.now();
+          this.flushUpload(this.request);
+          this.request.upload.end();
+          this.startLexTimer(this.request);
           this.deps.log.debug({ speechMs: ev.speechMs, reason: ev.reason }, 'utterance ended');
         }
         return;
@@ -153,80 +122,129 @@ export class UtteranceSession implements CallHandlers {
   }
 
   /** Writes the batched frames as one chunk of the request body. */
-  private flushUpload(turn: Turn): void {
-    if (!turn.upload || !turn.batch?.length) return;
-    turn.upload.write(turn.batch.length === 1 ? turn.batch[0] : Buffer.concat(turn.batch));
-    turn.batch = [];
+  private flushUpload(request: Request): void {
+    if (!request.upload || !request.batch?.length) return;
+    request.upload.write(request.batch.length === 1 ? request.batch[0] : Buffer.concat(request.batch));
+    request.batch = [];
   }
 
   /** Caller input while the bot is busy: stop the prompt and cancel the pending request. */
   private interrupt(): void {
     const speaking = this.playback.speaking;
-    if (!speaking && !this.turn) return;
-    if (speaking) {
-      this.stats.bargeIns++;
-      this.deps.metrics.bargeIns.inc({ route: this.deps.route });
-    }
+    if (!speaking && !this.request) return;
+    if (speaking) this.countBargeIn();
     this.playback.clear();
-    this.turn?.abort.abort();
-    this.turn = undefined;
+    if (this.request) this.cancel(this.request);
+    this.request = undefined;
+  }
+
+  /** Aborts a request (barge-in, hang-up, timeout) and stops its timer. */
+  private cancel(request: Request): void {
+    if (request.timer !== undefined) this.deps.clock.clearTimer(request.timer);
+    request.timer = undefined;
+    request.abort.abort();
+  }
+
+  /**
+   * LEX_TIMEOUT_MS counts from the end of the caller's input, not from the start of the request,
+   * which streams for as long as the caller speaks: a long utterance must still get its answer.
+   */
+  private startLexTimer(request: Request): void {
+    request.timer = this.deps.clock.setTimer(() => {
+      request.timer = undefined;
+      request.timedOut = true;
+      request.abort.abort();
+    }, this.deps.lexTimeoutMs);
+  }
+
+  /** Takes one Lex request from the call's bound (MAX_LEX_REQUESTS_PER_MINUTE); past it the call ends with 4009. */
+  private admitLexRequest(): boolean {
+    try {
+      this.deps.limits.lexRequest();
+      return true;
+    } catch (err) {
+      this.end(asConnectorError(err));
+      return false;
+    }
   }
 
   private sendDigits(digits: string): void {
-    if (this.closed) return;
-    this.interrupt();
+    if (this.closed || this.handingOff) return;
+    this.deps.events.emit({ type: 'dtmf', digits });
     this.deps.log.debug({ digits }, 'dtmf entry');
-    const abort = new AbortController();
-    const now = this.deps.clock.now();
-    const turn: Turn = { abort, endedAt: now, startedAt: now };
-    this.turn = turn;
-    void this.runTurn(turn, this.bot.sendText(digits, abort.signal));
+    this.sendTextTurn(digits, 'dtmf');
   }
 
-  private async runTurn(turn: Turn, replyPromise: Promise<BotReply>): Promise<void> {
-    const { clock, metrics, log, route } = this.deps;
+  protected sendRepromptText(text: string): void {
+    this.sendTextTurn(text, 'none');
+  }
+
+  /** A turn from text: DTMF digits, or a no-input re-prompt (`no_input_text`, input `none`). */
+  private sendTextTurn(text: string, input: TurnInput): void {
+    this.interrupt();
+    if (!this.admitLexRequest()) return;
+    const abort = new AbortController();
+    const now = this.deps.clock.now();
+    const request: Request = { abort, endedAt: input === 'none' ? undefined : now, startedAt: now };
+    this.request = request;
+    this.startLexTimer(request);
+    void this.runTurn(request, input, this.bot.sendText(text, abort.signal));
+  }
+
+  private async runTurn(request: Request, input: TurnInput, replyPromise: Promise<BotReply>): Promise<void> {
+    // The caller's end is known only once the upload ends, after this turn started.
+    let turn: BotTurn | undefined;
+    let outcome: TurnOutcome = 'interrupted';
     try {
       const reply = await replyPromise;
-      const replyAt = clock.now();
-      if (this.turn !== turn) return;
-      if (turn.endedAt !== undefined) metrics.lexFirstByte.observe({ api: this.bot.api }, (clock.now() - turn.endedAt) / 1000);
-      log.debug({ transcript: reply.transcript, message: reply.message, dialogState: reply.dialogState, intent: reply.intentName }, 'lex reply');
-      this.stats.turns++;
-      metrics.turns.inc({ route });
-      this.playback.begin(reply.audioRateHz);
-      let first = true;
-      for await (const chunk of reply.audio ?? []) {
-        if (this.turn !== turn) return;
-        this.playback.push(chunk);
-        if (first && chunk.length > 0 && turn.endedAt !== undefined) {
-          first = false;
-          const latencyMs = clock.now() - turn.endedAt;
-          metrics.turnLatency.observe({ route }, latencyMs / 1000);
-          metrics.turnOverhead.observe({ route }, (clock.now() - replyAt) / 1000);
-          log.debug({ latencyMs: Math.round(latencyMs) }, 'turn latency');
-        }
+      if (request.timer !== undefined) this.deps.clock.clearTimer(request.timer);
+      request.timer = undefined;
+      if (this.request !== request) return;
+      turn = new BotTurn(input, request.endedAt, request.startedAt);
+      this.turnAnswered(turn, this.bot.api, reply, reply.message);
+      this.deps.log.debug({ transcript: reply.transcript, message: reply.message, dialogState: reply.dialogState, intent: reply.intentName }, 'lex reply');
+      outcome = await this.play(request, turn, reply);
+      if (this.request === request) this.request = undefined;
+      if (outcome === 'played') {
+        this.turnEnded(turn, outcome);
+        this.replyPlayed(turn);
       }
-      if (this.turn !== turn) return;
-      metrics.lexTotal.observe({ api: this.bot.api }, (clock.now() - turn.startedAt) / 1000);
-      const outcome = await this.playback.finish();
-      if (this.turn === turn) this.turn = undefined;
-      if (reply.endCall && outcome === 'played' && !this.closed) this.end(CloseCodes.NORMAL);
     } catch (err) {
       // A superseded turn (barge-in) must not touch the playback of the turn that replaced it.
-      if (this.turn !== turn) return;
-      this.turn = undefined;
+      if (this.request !== request) return;
+      this.request = undefined;
       this.playback.clear();
-      if (turn.abort.signal.aborted || this.closed) return;
-      this.report(fromLexError(err));
+      if (this.closed) return;
+      if (request.timedOut) {
+        outcome = 'failed';
+        this.report(new ConnectorError('LEX_TIMEOUT', undefined, { detail: 'no answer after the end of the utterance' }));
+        this.replyPlayed(undefined);
+        return;
+      }
+      if (request.abort.signal.aborted) return;
+      outcome = 'failed';
+      this.report(asConnectorError(err));
+      // The caller is waiting: a silence from now on counts.
+      this.replyPlayed(undefined);
+    } finally {
+      if (turn) this.turnEnded(turn, outcome);
     }
   }
 
-  private report(err: ConnectorError): void {
-    this.stats.errors++;
-    this.deps.metrics.errors.inc({ code: err.code });
-    // Permanent errors (credentials, bot address) are logged once per call; the call keeps listening.
-    if (isPermanent(err) && this.reported.has(err.code)) return;
-    this.reported.add(err.code);
-    this.deps.log.warn({ code: err.code, retryable: err.retryable, cause: err.cause }, err.message);
+  /** Streams the reply into playback; settles with how it ended. */
+  private async play(request: Request, turn: BotTurn, reply: BotReply): Promise<TurnOutcome> {
+    this.beginReply(reply.audioRateHz);
+    let first = true;
+    for await (const chunk of reply.audio ?? []) {
+      if (this.request !== request) return 'interrupted';
+      this.pushReply(chunk);
+      if (first && chunk.length > 0) {
+        first = false;
+        this.turnAudioStarted(turn);
+      }
+    }
+    if (this.request !== request) return 'interrupted';
+    this.turnAudioEnded(turn, this.bot.api);
+    return (await this.playback.finish()) === 'played' ? 'played' : 'interrupted';
   }
 }

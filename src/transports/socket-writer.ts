@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import { CloseCodes, closeReason, type CloseSpec } from '../session/close-codes.js';
+import { CloseCodes, closeReason, type CloseSpec } from '../call/close-codes.js';
 
 /**
  * The socket side every transport shares: sends only while open, closes once with a
@@ -11,6 +11,7 @@ export class SocketWriter {
   constructor(
     private readonly ws: WebSocket,
     private readonly maxBufferedBytes: number,
+    private readonly onClose?: (spec: CloseSpec) => void,
   ) {}
 
   /** True once `close` ran. */
@@ -34,9 +35,11 @@ export class SocketWriter {
     if (!this.closed && this.ws.readyState === this.ws.OPEN) this.ws.send(text);
   }
 
+  /** Closes the socket once with `spec`; then tells the owner (`onClose`). */
   close(spec: CloseSpec, detail?: string): void {
     if (this.closed) return;
     this.closed = true;
     if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) this.ws.close(spec.code, closeReason(spec, detail));
+    this.onClose?.(spec);
   }
 }

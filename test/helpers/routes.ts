@@ -1,6 +1,10 @@
-/** WebSocket paths of the three Lex routes for the demo bot, by session id. */
+import { routePath } from '../../src/call/routes.js';
+
+const v2Bot = { botId: 'ORDERFLWRS', botAliasId: 'TSTALIASID', localeId: 'en_US' };
+
+/** WebSocket paths of the three Lex routes for the demo bot, by session id (built by the route table). */
 export const ROUTES = {
-  v1: (s: string) => `/bot/OrderFlowers/alias/%24LATEST/user/${s}/content`,
-  v2: (s: string) => `/bots/ORDERFLWRS/botAliases/TSTALIASID/botLocales/en_US/sessions/${s}/utterance`,
-  conversation: (s: string) => `/bots/ORDERFLWRS/botAliases/TSTALIASID/botLocales/en_US/sessions/${s}/conversation`,
+  v1: (s: string) => routePath({ api: 'v1', botName: 'OrderFlowers', botAlias: '$LATEST', userId: s }),
+  v2: (s: string) => routePath({ api: 'v2', ...v2Bot, sessionId: s }),
+  conversation: (s: string) => routePath({ api: 'conversation', ...v2Bot, sessionId: s }),
 };

@@ -4,6 +4,7 @@ import { noise, pcm, rms, speech, tone, utterance } from '../helpers/audio.js';
 import { VonagePhone } from '../../src/phones/vonage-phone.js';
 import { synthesize } from '../../src/audio/speech-synth.js';
 import { asBytes } from '../../src/audio/pcm.js';
+import { ROUTES } from '../helpers/routes.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -13,8 +14,8 @@ afterAll(async () => {
   await stack.close();
 });
 
-const v2 = (s: string) => `/bots/ORDERFLWRS/botAliases/TSTALIASID/botLocales/en_US/sessions/${s}/utterance`;
-const v1 = (s: string) => `/bot/OrderFlowers/alias/%24LATEST/user/${s}/content`;
+const v2 = ROUTES.v2;
+const v1 = ROUTES.v1;
 
 describe('audio in: what Lex receives', () => {
   it.each([

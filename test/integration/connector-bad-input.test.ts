@@ -3,6 +3,7 @@ import { startStack, demoHeaders, type Stack } from '../helpers/stack.js';
 import { closeOf, openWs } from '../helpers/raw-ws.js';
 import { utterance } from '../helpers/audio.js';
 import { VonagePhone } from '../../src/phones/vonage-phone.js';
+import { ROUTES } from '../helpers/routes.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -12,7 +13,7 @@ afterAll(async () => {
   await stack.close();
 });
 
-const path = '/bots/ORDERFLWRS/botAliases/TSTALIASID/botLocales/en_US/sessions/bad-input/utterance';
+const path = ROUTES.v2('bad-input');
 const connected = (extra: Record<string, unknown>) => JSON.stringify({ event: 'websocket:connected', 'content-type': 'audio/l16;rate=16000', ...demoHeaders(), ...extra });
 
 describe('bad input gets a documented answer', () => {
@@ -106,6 +107,14 @@ describe('HTTP endpoints', () => {
     const connect = ncco.find((a) => a.action === 'connect')!;
     expect(connect.endpoint![0].uri).toBe('wss://bot.example.com/bots/ORDERFLWRS/botAliases/TSTALIASID/botLocales/en_US/sessions/abc-123/utterance');
     expect(connect.endpoint![0]['content-type']).toBe('audio/l16;rate=16000');
+  });
+
+  it("/answer passes the call's context to the connector: call_uuid, conversation_uuid and caller_id headers", async () => {
+    const q = 'uuid=0f5c1e2a-8c1b-4b7e-9d36-2b9f0c7e4a11&conversation_uuid=CON-7a1b2c3d-8c1b-4b7e-9d36-2b9f0c7e4a11&from=447700900123&to=447700900000';
+    const ncco = (await (await fetch(`${stack.httpUrl}/answer?${q}`)).json()) as { action: string; endpoint?: { uri: string; headers: Record<string, unknown> }[] }[];
+    const ep = ncco.find((a) => a.action === 'connect')!.endpoint![0];
+    expect(ep.uri).toContain('/sessions/CON-7a1b2c3d-8c1b-4b7e-9d36-2b9f0c7e4a11/utterance');
+    expect(ep.headers).toMatchObject({ call_uuid: '0f5c1e2a-8c1b-4b7e-9d36-2b9f0c7e4a11', conversation_uuid: 'CON-7a1b2c3d-8c1b-4b7e-9d36-2b9f0c7e4a11', caller_id: '447700900123' });
   });
 
   it('/ping, /health, /ready, /metrics; anything else 404', async () => {

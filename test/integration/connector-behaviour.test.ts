@@ -4,17 +4,19 @@ import { noise, pcm, tone, utterance } from '../helpers/audio.js';
 import { VonagePhone } from '../../src/phones/vonage-phone.js';
 import { synthesize } from '../../src/audio/speech-synth.js';
 import { asBytes } from '../../src/audio/pcm.js';
+import { ROUTES } from '../helpers/routes.js';
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ env: { LEX_TIMEOUT_MS: '1500', LEX_MAX_ATTEMPTS: '1' } });
+  // LEX_TIMEOUT_MS runs on the stack's 10x clock: 1.5 s real.
+  stack = await startStack({ env: { LEX_TIMEOUT_MS: '15000', LEX_MAX_ATTEMPTS: '1' } });
 });
 afterAll(async () => {
   await stack.close();
 });
 
-const v2 = (s: string) => `/bots/ORDERFLWRS/botAliases/TSTALIASID/botLocales/en_US/sessions/${s}/utterance`;
-const v1 = (s: string) => `/bot/OrderFlowers/alias/%24LATEST/user/${s}/content`;
+const v2 = ROUTES.v2;
+const v1 = ROUTES.v1;
 
 describe('barge-in', () => {
   it('caller speech during a long reply: clear, no further frames of that reply, and the new utterance reaches Lex complete', async () => {
@@ -132,7 +134,10 @@ describe('DTMF on the utterance routes', () => {
     phone.sendDtmf('4');
     phone.sendDtmf('2'); // no '#': the DTMF_TIMEOUT_MS idle timer ends the entry
     await phone.nextReply();
-    const texts = stack.emu.session(session).events.filter((e) => e.type === 'text').map((e) => e.detail?.text);
+    const texts = stack.emu
+      .session(session)
+      .events.filter((e) => e.type === 'text')
+      .map((e) => e.detail?.text);
     expect(texts).toEqual(['1', '42']);
     expect(stack.emu.session(session).dialog.intent?.slots.FlowerType).toBe('roses');
     phone.hangUp();

@@ -13,7 +13,6 @@ afterAll(async () => {
   await stack.close();
 });
 
-
 describe.each([
   ['v1', 8000],
   ['v1', 16000],

@@ -3,6 +3,7 @@ import { startStack, demoHeaders, until, type Stack } from '../helpers/stack.js'
 import { tone, utterance } from '../helpers/audio.js';
 import { VonagePhone } from '../../src/phones/vonage-phone.js';
 import { frameBytes } from '../../src/audio/pcm.js';
+import { ROUTES } from '../helpers/routes.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -12,7 +13,7 @@ afterAll(async () => {
   await stack.close();
 });
 
-const conv = (s: string) => `/bots/ORDERFLWRS/botAliases/TSTALIASID/botLocales/en_US/sessions/${s}/conversation`;
+const conv = ROUTES.conversation;
 
 function resources(): Record<string, number> {
   const out: Record<string, number> = {};
@@ -78,7 +79,10 @@ describe('StartConversation route behaviour', () => {
     await phone.nextReply();
     for (const k of ['*', '9', '#']) phone.sendDtmf(k);
     await phone.nextReply();
-    const keys = stack.emu.session(session).events.filter((e) => e.type === 'DTMFInputEvent').map((e) => e.detail?.inputCharacter);
+    const keys = stack.emu
+      .session(session)
+      .events.filter((e) => e.type === 'DTMFInputEvent')
+      .map((e) => e.detail?.inputCharacter);
     expect(keys).toEqual(['2', '#', '*', '9', '#']);
     expect(stack.emu.session(session).dialog.intent?.slots.FlowerType).toBe('tulips');
     phone.hangUp();

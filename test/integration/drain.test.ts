@@ -4,6 +4,7 @@ import { createEmulator, type Emulator } from '../../src/emulator/server.js';
 import { VonagePhone } from '../../src/phones/vonage-phone.js';
 import { demoHeaders, until } from '../helpers/stack.js';
 import { utterance } from '../helpers/audio.js';
+import { ROUTES } from '../helpers/routes.js';
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -31,7 +32,7 @@ function startProcess(env: Record<string, string>): Promise<{ proc: ChildProcess
   });
 }
 
-const path = (s: string) => `/bots/ORDERFLWRS/botAliases/TSTALIASID/botLocales/en_US/sessions/${s}/utterance`;
+const path = ROUTES.v2;
 
 describe('graceful drain (SIGTERM on the real process)', () => {
   it('keeps calls in progress until they end, refuses new ones with 503, reports not ready, and exits 0', async () => {

@@ -102,7 +102,10 @@ describe('StartConversation emulator (real SDK, HTTP/2 event streams, signed eve
     for (const k of ['1', '0', '#']) q.push({ DTMFInputEvent: { inputCharacter: k } });
     await readUntil(it, seen, (e) => e.IntentResultEvent?.inputMode === 'DTMF');
     expect(seen.filter((e) => e.TranscriptEvent).at(-1)!.TranscriptEvent?.transcript).toBe('10');
-    const dtmf = emu.session(sessionId).events.filter((e) => e.type === 'DTMFInputEvent').map((e) => e.detail?.inputCharacter);
+    const dtmf = emu
+      .session(sessionId)
+      .events.filter((e) => e.type === 'DTMFInputEvent')
+      .map((e) => e.detail?.inputCharacter);
     expect(dtmf).toEqual(['1', '0', '#']);
     q.push({ DisconnectionEvent: {} });
     q.end();

@@ -17,7 +17,11 @@ const MESSAGES: Record<string, Uint8Array> = {
     eventId: 'RESPONSE-3',
     inputMode: 'Speech',
     sessionId: 's1',
-    sessionState: { dialogAction: { type: 'ElicitSlot', slotToElicit: 'PickupDate' }, intent: { name: 'OrderFlowers', state: 'InProgress', slots: { FlowerType: { value: { interpretedValue: 'roses', originalValue: 'roses', resolvedValues: ['roses'] } } } }, sessionAttributes: { a: 'b' } },
+    sessionState: {
+      dialogAction: { type: 'ElicitSlot', slotToElicit: 'PickupDate' },
+      intent: { name: 'OrderFlowers', state: 'InProgress', slots: { FlowerType: { value: { interpretedValue: 'roses', originalValue: 'roses', resolvedValues: ['roses'] } } } },
+      sessionAttributes: { a: 'b' },
+    },
     interpretations: [{ intent: { name: 'OrderFlowers' }, nluConfidence: { score: 0.9 } }],
   }),
   audio: encodeEvent('AudioResponseEvent', { eventId: 'RESPONSE-4', contentType: 'audio/pcm', audioChunk: Buffer.from('some audio bytes!').toString('base64') }),

@@ -3,8 +3,9 @@ import { startStack, demoHeaders, until, type Stack } from '../helpers/stack.js'
 import { utterance } from '../helpers/audio.js';
 import { VonagePhone } from '../../src/phones/vonage-phone.js';
 import { openWs, closeOf } from '../helpers/raw-ws.js';
+import { ROUTES } from '../helpers/routes.js';
 
-const v2 = (s: string) => `/bots/ORDERFLWRS/botAliases/TSTALIASID/botLocales/en_US/sessions/${s}/utterance`;
+const v2 = ROUTES.v2;
 
 describe('limits', () => {
   let stack: Stack;
@@ -87,6 +88,7 @@ describe('limits', () => {
       'lexconn_pacer_underruns_total',
       'lexconn_lex_stream_reopens_total',
       'nodejs_eventloop_lag_p99_seconds',
-    ]) expect(text).toContain(name);
+    ])
+      expect(text).toContain(name);
   });
 });

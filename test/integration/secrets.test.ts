@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { utterance } from '../helpers/audio.js';
 import { VonagePhone } from '../../src/phones/vonage-phone.js';
+import { ROUTES } from '../helpers/routes.js';
 
 const KEY = 'AKIASECRETSTESTKEY01';
 const SECRET = 'zS3cr3t/ValueThatMustNeverLeak+0123456789';
@@ -19,7 +20,7 @@ afterAll(async () => {
   await stack.close();
 });
 
-const path = (s: string) => `/bots/ORDERFLWRS/botAliases/TSTALIASID/botLocales/en_US/sessions/${s}/utterance`;
+const path = ROUTES.v2;
 
 describe('secrets never leak', () => {
   it('full calls at trace level, a Lex auth failure and /metrics contain no secret, session token or auth token', async () => {

@@ -8,6 +8,7 @@ import https from 'node:https';
 import { startStack, demoHeaders, type Stack } from '../helpers/stack.js';
 import { utterance } from '../helpers/audio.js';
 import { VonagePhone } from '../../src/phones/vonage-phone.js';
+import { ROUTES } from '../helpers/routes.js';
 
 function has(cmd: string): boolean {
   try {
@@ -45,7 +46,27 @@ describe.skipIf(!available)('TLS (wss://) through Debian nginx with the document
   beforeAll(async () => {
     stack = await startStack();
     dir = mkdtempSync(join(tmpdir(), 'lexconn-nginx-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost,IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     cert = readFileSync(join(dir, 'cert.pem'));
     port = await freePort();
     const upstream = new URL(stack.httpUrl).host;
@@ -92,7 +113,7 @@ http {
   });
 
   it('a Vonage call over wss:// completes a turn through nginx', async () => {
-    const phone = await VonagePhone.connect(`wss://localhost:${port}/bots/ORDERFLWRS/botAliases/TSTALIASID/botLocales/en_US/sessions/tls-call/utterance`, {
+    const phone = await VonagePhone.connect(`wss://localhost:${port}${ROUTES.v2('tls-call')}`, {
       rateHz: 16000,
       headers: demoHeaders(),
       ca: cert,
@@ -108,11 +129,13 @@ http {
 
   it('/answer over https points the NCCO at wss:// on the public host', async () => {
     const body = await new Promise<string>((res, rej) => {
-      https.get({ host: '127.0.0.1', port, path: '/answer', ca: cert, servername: 'localhost', headers: { host: `localhost:${port}` } }, (r) => {
-        let d = '';
-        r.on('data', (c) => (d += c));
-        r.on('end', () => res(d));
-      }).on('error', rej);
+      https
+        .get({ host: '127.0.0.1', port, path: '/answer', ca: cert, servername: 'localhost', headers: { host: `localhost:${port}` } }, (r) => {
+          let d = '';
+          r.on('data', (c) => (d += c));
+          r.on('end', () => res(d));
+        })
+        .on('error', rej);
     });
     const uri = (JSON.parse(body) as { endpoint?: { uri: string }[] }[]).find((a) => a.endpoint)!.endpoint![0].uri;
     expect(uri).toMatch(new RegExp(`^wss://localhost:${port}/bots/`));

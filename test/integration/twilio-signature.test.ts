@@ -4,13 +4,19 @@ import { startStack, demoHeaders, type Stack } from '../helpers/stack.js';
 import { utterance } from '../helpers/audio.js';
 import { TwilioPhone } from '../../src/phones/twilio-phone.js';
 import { VonagePhone } from '../../src/phones/vonage-phone.js';
+import { ROUTES } from '../helpers/routes.js';
 
 const TOKEN = 'twilio-auth-token-0123456789abcdef';
 const BEARER = 'vonage-bearer-token';
 
 /** Twilio's published algorithm, written out independently of src/: HMAC-SHA1(url + sorted k+v), base64. */
 function sign(url: string, params: Record<string, string> = {}): string {
-  const data = url + Object.keys(params).sort().map((k) => k + params[k]).join('');
+  const data =
+    url +
+    Object.keys(params)
+      .sort()
+      .map((k) => k + params[k])
+      .join('');
   return createHmac('sha1', TOKEN).update(data).digest('base64');
 }
 
@@ -22,7 +28,7 @@ afterAll(async () => {
   await stack.close();
 });
 
-const path = '/bots/ORDERFLWRS/botAliases/TSTALIASID/botLocales/en_US/sessions/tw-signed/utterance';
+const path = ROUTES.v2('tw-signed');
 const params = Object.fromEntries(Object.entries(demoHeaders()).map(([k, v]) => [k, String(v)]));
 const host = () => new URL(stack.httpUrl).host;
 
@@ -68,7 +74,7 @@ describe('/twiml', () => {
     const xml = await res.text();
     expect(xml).toContain(`<Stream url="ws://${host()}/bots/ORDERFLWRS/botAliases/TSTALIASID/botLocales/en_US/sessions/CA0123456789abcdef/utterance">`);
     expect(xml).toContain('<Parameter name="aws_region" value="us-east-1"/>');
-    expect(xml).toContain('&quot;callerId&quot;:&quot;+447700900123&quot;');
+    expect(xml).toContain('<Parameter name="caller_id" value="+447700900123"/>');
     // Twilio forbids a query string in the stream URL: settings travel as <Parameter>s.
     expect(/<Stream url="([^"]*)"/.exec(xml)![1]).not.toContain('?');
   });

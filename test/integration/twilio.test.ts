@@ -89,11 +89,21 @@ describe('Twilio barge-in', () => {
 describe('Twilio malformed input gets documented close codes; other calls are unaffected', () => {
   const path = ROUTES.v2('tw-bad');
   const start = (streamSid = 'MZ1') =>
-    JSON.stringify({ event: 'start', sequenceNumber: '1', streamSid, start: { streamSid, callSid: 'CA1', mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 8000, channels: 1 }, customParameters: params() } });
+    JSON.stringify({
+      event: 'start',
+      sequenceNumber: '1',
+      streamSid,
+      start: { streamSid, callSid: 'CA1', mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 8000, channels: 1 }, customParameters: params() },
+    });
 
   it.each([
     ['bad JSON after start', [start(), '{nope'], 4000, 'malformed message'],
-    ['media before start', [JSON.stringify({ event: 'connected', protocol: 'Call', version: '1.0.0' }), JSON.stringify({ event: 'media', sequenceNumber: '2', streamSid: 'MZ1', media: { payload: '' } })], 4007, 'protocol error: media before start'],
+    [
+      'media before start',
+      [JSON.stringify({ event: 'connected', protocol: 'Call', version: '1.0.0' }), JSON.stringify({ event: 'media', sequenceNumber: '2', streamSid: 'MZ1', media: { payload: '' } })],
+      4007,
+      'protocol error: media before start',
+    ],
     ['a wrong streamSid', [start(), JSON.stringify({ event: 'media', sequenceNumber: '2', streamSid: 'MZ2', media: { payload: 'AAAA' } })], 4007, 'protocol error: wrong streamSid'],
     ['invalid base64', [start(), JSON.stringify({ event: 'media', sequenceNumber: '2', streamSid: 'MZ1', media: { payload: '!!!' } })], 4007, 'protocol error: invalid media payload'],
     ['a missing aws_secret in customParameters', [start().replace('"aws_secret"', '"aws_secretx"')], 4002, 'aws_secret is required'],

@@ -4,6 +4,7 @@ import { VadFactory } from '../../src/audio/vad.js';
 import { utterance } from '../helpers/audio.js';
 import { startStack, demoHeaders } from '../helpers/stack.js';
 import { VonagePhone } from '../../src/phones/vonage-phone.js';
+import { ROUTES } from '../helpers/routes.js';
 
 function nodeVadBuilt(): boolean {
   try {
@@ -48,7 +49,7 @@ describe.skipIf(!nodeVadBuilt())('VAD engines (node-vad is an optional native ad
 
   it('a call runs on VAD_ENGINE=node-vad', async () => {
     const stack = await startStack({ env: { VAD_ENGINE: 'node-vad' } });
-    const phone = await VonagePhone.connect(stack.wsUrl + '/bots/ORDERFLWRS/botAliases/TSTALIASID/botLocales/en_US/sessions/nodevad/utterance', { rateHz: 16000, headers: demoHeaders() });
+    const phone = await VonagePhone.connect(stack.wsUrl + ROUTES.v2('nodevad'), { rateHz: 16000, headers: demoHeaders() });
     stack.emu.session('nodevad').script.push('order flowers');
     phone.sendAudio(utterance('order flowers', 16000));
     expect((await phone.nextReply()).frames.length).toBeGreaterThan(0);

@@ -1,7 +1,8 @@
+import { VOICE_NAMES } from '../../src/emulator/voice/voice.js';
 import { describe, expect, it } from 'vitest';
-import { ConfigFieldError, parseCallConfig } from '../../src/session/call-config.js';
-import { parseRoute } from '../../src/server/routes.js';
-import { loadConfig } from '../../src/config.js';
+import { ConfigFieldError, parseCallConfig } from '../../src/call/call-config.js';
+import { parseRoute } from '../../src/call/routes.js';
+import { EMULATOR_VOICES, loadConfig } from '../../src/config.js';
 
 const base = { aws_key: 'AKIAABCDEFGHIJKLMNOP', aws_secret: 's' };
 
@@ -54,6 +55,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: 'abc' })).toThrow(/PORT/);
     expect(() => loadConfig({ LEX_ENDPOINT_URL: 'ftp://x' })).toThrow(/LEX_ENDPOINT_URL/);
     expect(() => loadConfig({ VAD_ENGINE: 'magic' })).toThrow(/VAD_ENGINE/);
+    expect(() => loadConfig({ EMULATOR_VOICE: 'polly' })).toThrow(/EMULATOR_VOICE must be one of flite, flite-rms, synthetic/);
+  });
+
+  it('gives the embedded emulator the intelligible voice unless told otherwise', () => {
+    expect(loadConfig({}).emulatorVoice).toBe('flite');
+    expect(loadConfig({ EMULATOR_VOICE: 'synthetic' }).emulatorVoice).toBe('synthetic');
+    // The server's list (config.ts may not import the emulator) is the emulator's.
+    expect([...EMULATOR_VOICES]).toEqual([...VOICE_NAMES]);
   });
 
   it('uses the emulator by default only outside production', () => {

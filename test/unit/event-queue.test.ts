@@ -37,15 +37,15 @@ describe('EventQueue with a synchronous sink', () => {
   });
 
   it('queues while the sink is full, bounded for droppable items, and resumes in order', () => {
-    const q = new EventQueue<string>(2);
+    const q = new EventQueue<string>(2, 3);
     const s = sink(1);
     q.attach(s);
     expect(q.push('a1', true)).toBe(true); // taken; the sink is now full
     expect(q.push('a2', true)).toBe(true);
     expect(q.push('a3', true)).toBe(true);
     expect(q.push('a4', true)).toBe(false); // over the bound: dropped
-    expect(q.push('dtmf')).toBe(true); // control events are always kept
-    expect(q.dropped).toBe(1);
+    expect(q.push('dtmf')).toBe(true); // control events are kept up to the total bound
+    expect(q.push('dtmf2')).toBe(false); // over the total bound: refused
     expect(s.got).toEqual(['a1']);
     s.room = 2;
     q.resume();

@@ -80,7 +80,9 @@ describe('EventSigner', () => {
     const signer = new EventSigner(VECTOR_SECRET, 'ünïcode-1', 'lex', '0'.repeat(64));
     const f = codec.decode(signer.frame(VECTOR_MESSAGE, VECTOR_DATE));
     const date = new Date(VECTOR_DATE);
-    expect(Buffer.from(f.headers[':chunk-signature'].value as Uint8Array).toString('hex')).toBe(eventSignature(VECTOR_SECRET, 'ünïcode-1', date, '0'.repeat(64), encodeDateHeader(date), VECTOR_MESSAGE));
+    expect(Buffer.from(f.headers[':chunk-signature'].value as Uint8Array).toString('hex')).toBe(
+      eventSignature(VECTOR_SECRET, 'ünïcode-1', date, '0'.repeat(64), encodeDateHeader(date), VECTOR_MESSAGE),
+    );
   });
 
   it('signs two events in the same millisecond with distinct chained signatures', () => {

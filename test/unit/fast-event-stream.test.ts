@@ -79,7 +79,7 @@ describe('fast event-stream marshaller', () => {
       {
         ConfigurationEvent: {
           responseContentType: 'audio/pcm; sample-rate=8000',
-          sessionState: { sessionAttributes: { tenant: 't1', 'ünï': 'cødé "q"' }, dialogAction: { type: 'ElicitIntent' } },
+          sessionState: { sessionAttributes: { tenant: 't1', ünï: 'cødé "q"' }, dialogAction: { type: 'ElicitIntent' } },
           requestAttributes: { a: 'b' },
           welcomeMessages: [{ contentType: 'PlainText', content: 'Hello' }],
           disablePlayback: false,

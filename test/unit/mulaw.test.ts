@@ -19,6 +19,8 @@ describe('µ-law', () => {
   it('round-trips within G.711 quantization error', () => {
     const pcm = new Int16Array([0, 1000, -1000, 32000, -32000]);
     const back = mulawDecode(mulawEncode(pcm));
-    pcm.forEach((v, i) => expect(Math.abs(back[i] - v)).toBeLessThanOrEqual(Math.max(8, Math.abs(v) / 16)));
+    pcm.forEach((v, i) => {
+      expect(Math.abs(back[i] - v)).toBeLessThanOrEqual(Math.max(8, Math.abs(v) / 16));
+    });
   });
 });

@@ -83,7 +83,7 @@ describe('Pacer', () => {
   });
 
   it('starts a new reply without exceeding the lead while the previous one is still playing', () => {
-    const { clock, sent, pacer, held } = setup(100);
+    const { clock, pacer, held } = setup(100);
     pacer.push(Buffer.alloc(320 * 10));
     pacer.end();
     clock.advance(120); // all 10 sent; the far end still holds some

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { VonageTransport } from '../../src/transports/vonage/vonage-transport.js';
 import { TwilioTransport } from '../../src/transports/twilio/twilio-transport.js';
-import { FrameAssembler } from '../../src/transports/transport.js';
+import { BrowserTransport } from '../../src/transports/browser/browser-transport.js';
+import { FrameAssembler } from '../../src/audio/framer.js';
 
 /** The part of a ws WebSocket the transports use, with a settable bufferedAmount. */
 function fakeSocket(bufferedAmount: number) {
@@ -25,6 +26,7 @@ function fakeSocket(bufferedAmount: number) {
 describe.each([
   ['vonage', (ws: WebSocket) => new VonageTransport(ws, 8000, 16384)],
   ['twilio', (ws: WebSocket) => new TwilioTransport(ws, 'MZ1', 16384)],
+  ['browser', (ws: WebSocket) => new BrowserTransport(ws, 8000, 16384, undefined)],
 ] as const)('%s transport: slow consumers', (_name, make) => {
   it('sends while the socket keeps up', () => {
     const { ws, sent, closes } = fakeSocket(1000);
@@ -53,5 +55,22 @@ describe('FrameAssembler', () => {
       [1, 2],
       [3, 4],
     ]);
+  });
+});
+
+describe('Twilio stop', () => {
+  it('closes the stream once with 1000 and ends the session once, through the owner (regression: it hung up twice)', () => {
+    const { ws, closes } = fakeSocket(0);
+    let ended = 0;
+    const events: string[] = [];
+    const t = new TwilioTransport(ws, 'MZ1', 16384, () => ended++);
+    t.handlers = { onAudio: () => events.push('audio'), onDtmf: (d) => events.push(`dtmf:${d}`), onMark: (n) => events.push(`mark:${n}`) };
+    const stop = Buffer.from(JSON.stringify({ event: 'stop', sequenceNumber: '5', streamSid: 'MZ1', stop: { callSid: 'CA1' } }));
+    t.onMessage(stop, false);
+    t.onMessage(stop, false);
+    t.close({ code: 1000, reason: 'dialog ended' });
+    expect(closes).toEqual([[1000, 'stream stopped']]);
+    expect(ended).toBe(1);
+    expect(events).toEqual([]);
   });
 });

@@ -4,8 +4,12 @@ import { ManualClock } from '../../src/audio/clock.js';
 import { ResamplerFactory } from '../../src/audio/resampler.js';
 import { VadFactory } from '../../src/audio/vad.js';
 import { Metrics } from '../../src/metrics.js';
+import { NO_EVENTS } from '../../src/call/call-events.js';
+import { CallLimits } from '../../src/call/call-limits.js';
+import { CLOSE_ONLY } from '../../src/call/handoff.js';
+import { DEFAULT_HANDOFF_RULES } from '../../src/call/handoff-rules.js';
 import { UtteranceSession } from '../../src/session/utterance-session.js';
-import { parseCallConfig } from '../../src/session/call-config.js';
+import { parseCallConfig } from '../../src/call/call-config.js';
 import type { BotReply, UtteranceBot } from '../../src/bots/bot.js';
 import type { CallTransport } from '../../src/transports/transport.js';
 import { utterance } from '../helpers/audio.js';
@@ -59,7 +63,20 @@ describe('UtteranceSession', () => {
       transport,
       parseCallConfig({ aws_key: 'AKIAABCDEFGHIJKLMNOP', aws_secret: 's' }, 'v2'),
       bot,
-      { clock, log: pino({ level: 'silent' }), metrics: new Metrics(false), vad: await VadFactory.load(), resamplers: await ResamplerFactory.load(), leadMs: 100, dtmfTimeoutMs: 2000, route: 'v2' },
+      {
+        clock,
+        log: pino({ level: 'silent' }),
+        metrics: new Metrics(false),
+        vad: await VadFactory.load(),
+        resamplers: await ResamplerFactory.load(),
+        leadMs: 100,
+        dtmfTimeoutMs: 2000,
+        lexTimeoutMs: 10_000,
+        limits: new CallLimits(clock, { controlMessagesPerSecond: 50, lexRequestsPerMinute: 60 }),
+        route: 'v2',
+        events: NO_EVENTS,
+        handoff: { rules: DEFAULT_HANDOFF_RULES, platform: CLOSE_ONLY },
+      },
       () => undefined,
     );
     const speak = (seed: number) => {
@@ -70,7 +87,7 @@ describe('UtteranceSession', () => {
 
     speak(1); // turn A
     const a = controlledAudio();
-    replies[0].resolve({ audio: a.iterable, audioRateHz: 16000, endCall: false });
+    replies[0].resolve({ audio: a.iterable, audioRateHz: 16000, dialogClosed: false });
     a.push(new Uint8Array(32000)); // 1 s of reply A
     await flush();
     clock.advance(100);
@@ -80,7 +97,7 @@ describe('UtteranceSession', () => {
     expect(replies[0].signal.aborted).toBe(true);
     expect(controls).toEqual(['clear']);
     const b = controlledAudio();
-    replies[1].resolve({ audio: b.iterable, audioRateHz: 16000, endCall: false });
+    replies[1].resolve({ audio: b.iterable, audioRateHz: 16000, dialogClosed: false });
     b.push(new Uint8Array(32000));
     await flush();
     const before = frames.length;

@@ -1,16 +1,10 @@
 import { PassThrough, type Readable } from 'node:stream';
 import { PostContentCommand, type LexRuntimeServiceClient, type PostContentCommandOutput } from '@aws-sdk/client-lex-runtime-service';
-import type { BotReply, UtteranceBot, UtteranceUpload } from '../bot.js';
-import { lexAudioContentType, truthy } from '../bot.js';
-import { fromLexError } from '../errors.js';
-import type { CallConfig } from '../../session/call-config.js';
-
-/** Address of a V1 bot session (the `/bot/.../content` path). */
-export interface V1Address {
-  botName: string;
-  botAlias: string;
-  userId: string;
-}
+import type { V1Ids } from '../../call/routes.js';
+import type { BotOptions, BotReply, UtteranceBot, UtteranceUpload } from '../bot.js';
+import { lexAudioContentType } from '../bot.js';
+import { fromLexError, lexAudio } from '../errors.js';
+import { confidenceOf, v1Interpretations, v1Slots } from '../lex-results.js';
 
 function b64text(v: string | undefined): string | undefined {
   return v === undefined ? undefined : Buffer.from(v, 'base64').toString('utf8');
@@ -25,15 +19,22 @@ function parseJsonString(v: unknown): Record<string, string> {
   }
 }
 
+/** The V2-style intent state of a V1 dialogState, so one hand-off rule reads both. */
+function v1IntentState(dialogState: string | undefined): string | undefined {
+  if (!dialogState) return undefined;
+  return ['Fulfilled', 'ReadyForFulfillment', 'Failed'].includes(dialogState) ? dialogState : 'InProgress';
+}
+
 /** Lex V1 PostContent, one request per utterance; replies as 16 kHz `audio/pcm`. */
 export class LexV1Bot implements UtteranceBot {
   readonly api = 'v1' as const;
-  private first = true;
+  /** The session attributes of Lex's last answer: sent back with the call's own under them. */
+  private lexAttributes: Record<string, string> = {};
 
   constructor(
     private readonly client: LexRuntimeServiceClient,
-    private readonly addr: V1Address,
-    private readonly call: CallConfig,
+    private readonly addr: V1Ids,
+    private readonly options: BotOptions,
   ) {}
 
   startUtterance(rateHz: number, signal: AbortSignal): UtteranceUpload {
@@ -51,8 +52,9 @@ export class LexV1Bot implements UtteranceBot {
   }
 
   private async post(input: Readable | Buffer, contentType: string, signal: AbortSignal): Promise<BotReply> {
-    const sessionAttributes = this.first && this.call.sessionAttributes ? JSON.stringify(this.call.sessionAttributes) : undefined;
-    this.first = false;
+    // PostContent's session attributes replace Lex's (protocols.md §3.2): the call's go with every
+    // request, so a session that expired between turns still has them, under the bot's own.
+    const sessionAttributes = this.options.sessionAttributes ? JSON.stringify({ ...this.options.sessionAttributes, ...this.lexAttributes }) : undefined;
     let out: PostContentCommandOutput;
     try {
       out = await this.client.send(
@@ -62,7 +64,7 @@ export class LexV1Bot implements UtteranceBot {
           accept: 'audio/pcm',
           inputStream: input,
           sessionAttributes,
-          requestAttributes: this.call.requestAttributes ? JSON.stringify(this.call.requestAttributes) : undefined,
+          requestAttributes: this.options.requestAttributes ? JSON.stringify(this.options.requestAttributes) : undefined,
         }),
         { abortSignal: signal },
       );
@@ -70,16 +72,22 @@ export class LexV1Bot implements UtteranceBot {
       if (input instanceof PassThrough) input.destroy();
       throw fromLexError(err);
     }
-    const attrs = parseJsonString(out.sessionAttributes);
-    const closed = out.dialogState === 'Fulfilled' || out.dialogState === 'Failed';
+    const lexAttributes = parseJsonString(out.sessionAttributes);
+    this.lexAttributes = lexAttributes;
+    const interpretations = v1Interpretations(out.intentName, out.nluIntentConfidence, out.alternativeIntents);
     return {
-      audio: out.audioStream as AsyncIterable<Uint8Array> | undefined,
+      audio: out.audioStream ? lexAudio(out.audioStream as AsyncIterable<Uint8Array>) : undefined,
       audioRateHz: 16000,
       transcript: b64text(out.encodedInputTranscript) ?? out.inputTranscript,
       message: b64text(out.encodedMessage) ?? out.message,
       dialogState: out.dialogState,
       intentName: out.intentName,
-      endCall: truthy(attrs['nexmo-close']) || (this.call.hangupOnClose && closed),
+      intentState: v1IntentState(out.dialogState),
+      slots: v1Slots(out.slots),
+      confidence: confidenceOf(out.intentName, interpretations),
+      interpretations,
+      dialogClosed: out.dialogState === 'Fulfilled' || out.dialogState === 'Failed',
+      sessionAttributes: lexAttributes,
     };
   }
 }

@@ -8,8 +8,9 @@ export interface QueueSink<T> {
 
 /**
  * The request side of a StartConversation stream: an async iterable the SDK pulls events
- * from. Bounded: when Lex stops reading, audio beyond `maxPending` is dropped (counted)
- * rather than buffered without limit; control events are always kept.
+ * from. Bounded: when Lex stops reading, audio beyond `maxPending` is refused (`push`
+ * returns false, the caller counts it) rather than buffered without limit; control events are
+ * kept up to `maxTotal` items in all (then refused too: the caller ends the call).
  *
  * A consumer may instead `attach` a synchronous sink: items then go to the sink as they
  * are pushed, and wait in the queue (bounded the same way) only while the sink is full.
@@ -22,10 +23,11 @@ export class EventQueue<T> implements AsyncIterable<T> {
   private sinkFull = false;
   private sinkEnded = false;
   private delivering = false;
-  /** Droppable items refused because the queue was full. */
-  dropped = 0;
 
-  constructor(private readonly maxPending = Infinity) {}
+  constructor(
+    private readonly maxPending = Infinity,
+    private readonly maxTotal = Infinity,
+  ) {}
 
   /** Queues an item; `droppable` items are refused when `maxPending` are waiting. Returns false when refused or ended. */
   push(item: T, droppable = false): boolean {
@@ -40,12 +42,16 @@ export class EventQueue<T> implements AsyncIterable<T> {
       w({ value: item, done: false });
       return true;
     }
-    if (droppable && this.items.length >= this.maxPending) {
-      this.dropped++;
-      return false;
-    }
+    if (droppable && this.items.length >= this.maxPending) return false;
+    if (this.items.length >= this.maxTotal) return false;
     this.items.push(item);
     return true;
+  }
+
+  /** Ends the queue and forgets what was not sent (a cancelled stream must not keep the caller's input alive). */
+  discard(): void {
+    this.items.length = 0;
+    this.end();
   }
 
   /** No more items: the SDK then sends its final signed frame and ends the request. */
@@ -88,17 +94,17 @@ export class EventQueue<T> implements AsyncIterable<T> {
     if (this.ended && this.items.length === 0) this.endSink();
   }
 
-  private endSink(): void {
-    if (this.sinkEnded) return;
-    this.sinkEnded = true;
-    this.sink!.end();
-  }
-
   /** Stops delivering to the sink and drops what is queued: the consumer is gone. */
   detach(): void {
     this.ended = true;
     this.sinkEnded = true;
     this.items.length = 0;
+  }
+
+  private endSink(): void {
+    if (this.sinkEnded) return;
+    this.sinkEnded = true;
+    this.sink!.end();
   }
 
   [Symbol.asyncIterator](): AsyncIterator<T> {

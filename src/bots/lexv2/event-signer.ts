@@ -21,8 +21,7 @@ export function tableCrc32(data: Uint8Array, value = 0): number {
 }
 
 /** Hex SHA-256: Node's one-shot `crypto.hash` (Node ≥ 20.12), else a Hash object. */
-const sha256Hex: (data: Uint8Array) => string =
-  typeof oneShotHash === 'function' ? (d) => oneShotHash('sha256', d, 'hex') : (d) => createHash('sha256').update(d).digest('hex');
+const sha256Hex: (data: Uint8Array) => string = typeof oneShotHash === 'function' ? (d) => oneShotHash('sha256', d, 'hex') : (d) => createHash('sha256').update(d).digest('hex');
 
 /**
  * HMAC-SHA256 under one key (RFC 2104) as two one-shot SHA-256 calls over preallocated
@@ -158,7 +157,10 @@ export class EventSigner {
   private newSecond(second: number): void {
     this.second = second;
     // YYYYMMDDTHHMMSSZ, as SigV4 writes dates.
-    const amzDate = new Date(second * 1000).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+    const amzDate = new Date(second * 1000)
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d{3}/, '');
     const day = amzDate.slice(0, 8);
     if (day !== this.keyDay) {
       this.keyDay = day;
@@ -167,7 +169,8 @@ export class EventSigner {
     }
     this.stringToSignHead = `AWS4-HMAC-SHA256-PAYLOAD\n${amzDate}\n${day}/${this.region}/${this.service}/aws4_request\n`;
     // Hex signatures and hashes follow the head: the whole string is ASCII when the head is.
-    const ascii = Buffer.byteLength(this.stringToSignHead) === this.stringToSignHead.length && /^[\x00-\x7f]*$/.test(this.stringToSignHead);
+    // (A character above U+007F takes more than one byte in UTF-8.)
+    const ascii = Buffer.byteLength(this.stringToSignHead) === this.stringToSignHead.length;
     if (typeof oneShotHash === 'function' && ascii) this.padded ??= new PaddedHmac(this.key);
     else this.padded = undefined;
   }

@@ -1,13 +1,5 @@
 import { eventStreamSerdeProvider as sdkSerdeProvider } from '@smithy/core/event-streams';
-import type {
-  AwsCredentialIdentity,
-  EventStreamMarshaller,
-  EventStreamPayloadHandler,
-  FinalizeHandler,
-  FinalizeHandlerArguments,
-  HandlerExecutionContext,
-  MetadataBearer,
-} from '@smithy/types';
+import type { AwsCredentialIdentity, EventStreamMarshaller, EventStreamPayloadHandler, FinalizeHandler, FinalizeHandlerArguments, HandlerExecutionContext, MetadataBearer } from '@smithy/types';
 import { EventSigner } from './event-signer.js';
 import { EventQueue } from './event-queue.js';
 import { SignedEventBody } from './signed-event-body.js';
@@ -36,9 +28,7 @@ export function fastEventStreamSerdeProvider(options: Parameters<typeof sdkSerde
   return {
     // Response bodies of the Node HTTP/2 handler are async-iterable streams; anything else goes to the SDK.
     deserialize: (body, deserializer) =>
-      typeof (body as AsyncIterable<Uint8Array>)?.[Symbol.asyncIterator] === 'function'
-        ? decodeEvents(body as AsyncIterable<Uint8Array>, deserializer, utf8)
-        : sdk.deserialize(body, deserializer),
+      typeof (body as AsyncIterable<Uint8Array>)?.[Symbol.asyncIterator] === 'function' ? decodeEvents(body as AsyncIterable<Uint8Array>, deserializer, utf8) : sdk.deserialize(body, deserializer),
     serialize: (input, serializer) => new SignedEventBody(input as AsyncIterable<object>, serializer as (e: object) => ReturnType<typeof serializer>),
   } as EventStreamMarshaller;
 }
@@ -53,11 +43,7 @@ export function fastEventStreamSerdeProvider(options: Parameters<typeof sdkSerde
 class FastEventStreamPayloadHandler implements EventStreamPayloadHandler {
   constructor(private readonly config: ResolvedConfig) {}
 
-  async handle<Input extends object, Output extends MetadataBearer>(
-    next: FinalizeHandler<Input, Output>,
-    args: FinalizeHandlerArguments<Input>,
-    context: HandlerExecutionContext = {},
-  ) {
+  async handle<Input extends object, Output extends MetadataBearer>(next: FinalizeHandler<Input, Output>, args: FinalizeHandlerArguments<Input>, context: HandlerExecutionContext = {}) {
     const request = args.request as { body?: unknown; headers?: Record<string, string> };
     const body = request.body;
     if (!(body instanceof SignedEventBody)) throw new TypeError('event-stream payload must come from fastEventStreamSerdeProvider');
@@ -75,13 +61,15 @@ class FastEventStreamPayloadHandler implements EventStreamPayloadHandler {
     const queue = source instanceof EventQueue ? (source as EventQueue<object>) : undefined;
     let settled = false;
     // A failure of the events before the response arrives fails the request, as in the SDK.
-    const failed = body.start(signer, () => Date.now() + (this.config.systemClockOffset ?? 0), queue).then(
-      () => new Promise<never>(() => {}),
-      (err: unknown) => {
-        if (settled) return new Promise<never>(() => {});
-        throw new Error(`event stream failed: ${(err as Error).message}`, { cause: err });
-      },
-    );
+    const failed = body
+      .start(signer, () => Date.now() + (this.config.systemClockOffset ?? 0), queue)
+      .then(
+        () => new Promise<never>(() => {}),
+        (err: unknown) => {
+          if (settled) return new Promise<never>(() => {});
+          throw new Error(`event stream failed: ${(err as Error).message}`, { cause: err });
+        },
+      );
     try {
       return await Promise.race([next(args), failed]);
     } catch (err) {

@@ -1,17 +1,15 @@
 /** Twilio Media Streams wire messages (protocols.md §2). Pure: no I/O. */
+import { ConnectorError } from '../../errors.js';
 
-/** A Twilio message broke the protocol (close 4007). */
-export class TwilioProtocolError extends Error {
-  constructor(readonly detail: string) {
-    super(detail);
-    this.name = 'TwilioProtocolError';
-  }
+/** A Twilio message broke the protocol: PROTOCOL_VIOLATION (close 4007) naming the rule. */
+export function protocolViolation(detail: string): ConnectorError {
+  return new ConnectorError('PROTOCOL_VIOLATION', undefined, { detail });
 }
 
 /** What a Twilio text message means to the call. */
 export type TwilioInbound =
   | { type: 'connected' }
-  | { type: 'start'; streamSid: string; callSid?: string; customParameters: Record<string, unknown>; encoding?: string; sampleRate?: number }
+  | { type: 'start'; streamSid: string; callSid?: string; accountSid?: string; customParameters: Record<string, unknown>; mediaFormat: unknown }
   | { type: 'media'; streamSid: string; payload: Buffer; track?: string }
   | { type: 'dtmf'; streamSid: string; digit: string }
   | { type: 'mark'; streamSid: string; name: string }
@@ -24,7 +22,7 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-/** Parses an already JSON-decoded Twilio message. Throws `TwilioProtocolError`. */
+/** Parses an already JSON-decoded Twilio message. Throws PROTOCOL_VIOLATION. */
 export function parseTwilioMessage(m: Record<string, unknown>): TwilioInbound {
   const event = str(m.event) ?? '';
   const streamSid = str(m.streamSid) ?? '';
@@ -34,22 +32,21 @@ export function parseTwilioMessage(m: Record<string, unknown>): TwilioInbound {
     case 'start': {
       const start = (m.start ?? {}) as Record<string, unknown>;
       const sid = str(start.streamSid) ?? streamSid;
-      if (!sid) throw new TwilioProtocolError('start without streamSid');
-      const fmt = (start.mediaFormat ?? {}) as Record<string, unknown>;
+      if (!sid) throw protocolViolation('start without streamSid');
       const params = start.customParameters;
       return {
         type: 'start',
         streamSid: sid,
         callSid: str(start.callSid),
+        accountSid: str(start.accountSid),
         customParameters: params && typeof params === 'object' && !Array.isArray(params) ? (params as Record<string, unknown>) : {},
-        encoding: str(fmt.encoding),
-        sampleRate: typeof fmt.sampleRate === 'number' ? fmt.sampleRate : undefined,
+        mediaFormat: start.mediaFormat,
       };
     }
     case 'media': {
       const media = (m.media ?? {}) as Record<string, unknown>;
       const payload = str(media.payload);
-      if (payload === undefined || payload.length % 4 !== 0 || !BASE64.test(payload)) throw new TwilioProtocolError('invalid media payload');
+      if (payload === undefined || payload.length % 4 !== 0 || !BASE64.test(payload)) throw protocolViolation('invalid media payload');
       return { type: 'media', streamSid, payload: Buffer.from(payload, 'base64'), track: str(media.track) };
     }
     case 'dtmf': {
@@ -63,6 +60,16 @@ export function parseTwilioMessage(m: Record<string, unknown>): TwilioInbound {
     default:
       return { type: 'unknown', event };
   }
+}
+
+/**
+ * True for the one media format a bidirectional Media Stream carries (protocols.md §2.2):
+ * `{ encoding: 'audio/x-mulaw', sampleRate: 8000, channels: 1 }`, `channels` optional.
+ */
+export function isTwilioMulaw(mediaFormat: unknown): boolean {
+  if (typeof mediaFormat !== 'object' || mediaFormat === null) return false;
+  const f = mediaFormat as Record<string, unknown>;
+  return f.encoding === 'audio/x-mulaw' && f.sampleRate === 8000 && (f.channels === undefined || f.channels === 1);
 }
 
 /** Outbound `media` with base64 µ-law for the current stream. */

@@ -1,50 +1,46 @@
 import type { WebSocket } from 'ws';
-import type { CallHandlers, CallTransport } from '../transport.js';
-import { FrameAssembler } from '../transport.js';
-import { parseTwilioMessage, TwilioProtocolError, twilioClear, twilioMark, twilioMedia } from './protocol.js';
-import { CloseCodes, type CloseSpec } from '../../session/close-codes.js';
-import { SocketWriter } from '../socket-writer.js';
-import { asBytes } from '../../audio/pcm.js';
+import { FrameAssembler } from '../../audio/framer.js';
 import { mulawDecode, mulawEncode } from '../../audio/mulaw.js';
+import { asBytes } from '../../audio/pcm.js';
+import { CloseCodes, type CloseSpec } from '../../call/close-codes.js';
+import { parseJsonObject } from '../json-message.js';
+import { SocketWriter } from '../socket-writer.js';
+import type { CallHandlers, TransportLimits, WireTransport } from '../transport.js';
+import { parseTwilioMessage, protocolViolation, twilioClear, twilioMark, twilioMedia } from './protocol.js';
 
 /**
  * Twilio Media Streams after `start`: µ-law 8 kHz in base64 JSON both ways, `mark` for
  * playout, `clear` for barge-in. The session sees 8 kHz PCM16 like any other call.
  */
-export class TwilioTransport implements CallTransport {
-  readonly platform = 'twilio' as const;
+export class TwilioTransport implements WireTransport {
+  readonly platform = 'twilio';
   readonly rateHz = 8000;
   private readonly assembler = new FrameAssembler(320);
   private readonly ulawOut = new Uint8Array(160);
   private readonly out: SocketWriter;
   handlers: CallHandlers | undefined;
 
-  constructor(ws: WebSocket, readonly streamSid: string, maxBufferedBytes: number) {
-    this.out = new SocketWriter(ws, maxBufferedBytes);
+  constructor(
+    ws: WebSocket,
+    readonly streamSid: string,
+    maxBufferedBytes: number,
+    onClose?: (spec: CloseSpec) => void,
+    private readonly limits?: TransportLimits,
+  ) {
+    this.out = new SocketWriter(ws, maxBufferedBytes, onClose);
   }
 
-  /** Feeds one WebSocket message received after `start`. */
   onMessage(data: Buffer, isBinary: boolean): void {
     const h = this.handlers;
     if (!h || this.out.isClosed) return;
-    if (isBinary) return this.close(CloseCodes.PROTOCOL_ERROR, 'binary message');
-    let raw: unknown;
-    try {
-      raw = JSON.parse(data.toString('utf8'));
-    } catch {
-      return this.close(CloseCodes.BAD_MESSAGE);
-    }
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return this.close(CloseCodes.BAD_MESSAGE);
-    let msg;
-    try {
-      msg = parseTwilioMessage(raw as Record<string, unknown>);
-    } catch (err) {
-      if (err instanceof TwilioProtocolError) return this.close(CloseCodes.PROTOCOL_ERROR, err.detail);
-      throw err;
-    }
-    if ('streamSid' in msg && msg.type !== 'start' && msg.streamSid !== this.streamSid) return this.close(CloseCodes.PROTOCOL_ERROR, 'wrong streamSid');
+    if (isBinary) throw protocolViolation('binary message');
+    const msg = parseTwilioMessage(parseJsonObject(data));
+    if ('streamSid' in msg && msg.type !== 'start' && msg.streamSid !== this.streamSid) throw protocolViolation('wrong streamSid');
+    if (msg.type !== 'media') this.limits?.control();
     switch (msg.type) {
       case 'media':
+        // µ-law: one byte per 8 kHz sample.
+        this.limits?.audio(msg.payload.length / 8);
         if (msg.track && msg.track !== 'inbound') return; // only the caller's side
         return this.assembler.push(asBytes(mulawDecode(msg.payload)), (f) => h.onAudio(f));
       case 'dtmf':
@@ -52,10 +48,10 @@ export class TwilioTransport implements CallTransport {
       case 'mark':
         return h.onMark(msg.name);
       case 'stop':
-        h.onHangup();
+        // The caller hung up: closing ends the session once, through the connection.
         return this.close(CloseCodes.STREAM_STOPPED);
       case 'start':
-        return this.close(CloseCodes.PROTOCOL_ERROR, 'second start');
+        throw protocolViolation('second start');
       case 'connected':
       case 'unknown':
         return;

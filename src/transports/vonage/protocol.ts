@@ -2,37 +2,24 @@
 
 /** What a Vonage text message means to the call. */
 export type VonageInbound =
-  | { type: 'connected'; rateHz: number | undefined; contentType: string; fields: Record<string, unknown> }
+  | { type: 'connected'; rateHz: number | undefined; fields: Record<string, unknown> }
   | { type: 'dtmf'; digit: string }
   | { type: 'notify'; name: string | undefined }
   | { type: 'cleared' }
   | { type: 'unknown'; event: string };
 
-/** A text message that is not JSON or not an object. */
-export class MalformedMessageError extends Error {
-  constructor() {
-    super('malformed message');
-    this.name = 'MalformedMessageError';
-  }
+/** The sample rate of a linear PCM `content-type` (`audio/l16;rate=16000`); undefined for any other media type. */
+function rateOf(contentType: unknown): number | undefined {
+  const rate = typeof contentType === 'string' ? /^\s*audio\/l16\s*;\s*rate=(\d{1,6})\s*$/i.exec(contentType) : null;
+  return rate ? Number(rate[1]) : undefined;
 }
 
-/** Parses one text message. Throws `MalformedMessageError` for non-JSON or non-object text. */
-export function parseVonageText(text: string): VonageInbound {
-  let msg: unknown;
-  try {
-    msg = JSON.parse(text);
-  } catch {
-    throw new MalformedMessageError();
-  }
-  if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) throw new MalformedMessageError();
-  const m = msg as Record<string, unknown>;
+/** Reads one text message, already decoded from JSON. */
+export function parseVonageMessage(m: Record<string, unknown>): VonageInbound {
   const event = typeof m.event === 'string' ? m.event : '';
   switch (event) {
-    case 'websocket:connected': {
-      const contentType = typeof m['content-type'] === 'string' ? m['content-type'] : '';
-      const rate = /rate=(\d+)/i.exec(contentType);
-      return { type: 'connected', rateHz: rate ? Number(rate[1]) : undefined, contentType, fields: m };
-    }
+    case 'websocket:connected':
+      return { type: 'connected', rateHz: rateOf(m['content-type']), fields: m };
     case 'websocket:dtmf': {
       const d = m.digit ?? (m.dtmf as { digit?: unknown } | undefined)?.digit;
       return typeof d === 'string' || typeof d === 'number' ? { type: 'dtmf', digit: String(d) } : { type: 'unknown', event };

@@ -1,35 +1,41 @@
 import type { WebSocket } from 'ws';
-import type { CallHandlers, CallTransport } from '../transport.js';
-import { FrameAssembler } from '../transport.js';
-import { MalformedMessageError, parseVonageText, VONAGE_CLEAR, vonageNotify } from './protocol.js';
-import { CloseCodes, type CloseSpec } from '../../session/close-codes.js';
-import { SocketWriter } from '../socket-writer.js';
+import { FrameAssembler } from '../../audio/framer.js';
 import { frameBytes } from '../../audio/pcm.js';
+import type { CloseSpec } from '../../call/close-codes.js';
+import { parseJsonObject } from '../json-message.js';
+import { SocketWriter } from '../socket-writer.js';
+import type { CallHandlers, TransportLimits, WireTransport } from '../transport.js';
+import { parseVonageMessage, VONAGE_CLEAR, vonageNotify } from './protocol.js';
 
 /** Vonage Voice WebSocket after `websocket:connected`: binary PCM both ways, JSON control. */
-export class VonageTransport implements CallTransport {
-  readonly platform = 'vonage' as const;
+export class VonageTransport implements WireTransport {
+  readonly platform = 'vonage';
   private readonly assembler: FrameAssembler;
+  private readonly frameBytes: number;
   private readonly out: SocketWriter;
   handlers: CallHandlers | undefined;
 
-  constructor(ws: WebSocket, readonly rateHz: number, maxBufferedBytes: number) {
-    this.assembler = new FrameAssembler(frameBytes(rateHz));
-    this.out = new SocketWriter(ws, maxBufferedBytes);
+  constructor(
+    ws: WebSocket,
+    readonly rateHz: number,
+    maxBufferedBytes: number,
+    onClose?: (spec: CloseSpec) => void,
+    private readonly limits?: TransportLimits,
+  ) {
+    this.frameBytes = frameBytes(rateHz);
+    this.assembler = new FrameAssembler(this.frameBytes);
+    this.out = new SocketWriter(ws, maxBufferedBytes, onClose);
   }
 
-  /** Feeds one WebSocket message received after configuration. */
   onMessage(data: Buffer, isBinary: boolean): void {
     const h = this.handlers;
     if (!h || this.out.isClosed) return;
-    if (isBinary) return this.assembler.push(data, (f) => h.onAudio(f));
-    let msg;
-    try {
-      msg = parseVonageText(data.toString('utf8'));
-    } catch (err) {
-      if (err instanceof MalformedMessageError) return this.close(CloseCodes.BAD_MESSAGE);
-      throw err;
+    if (isBinary) {
+      this.limits?.audio((data.length / this.frameBytes) * 20);
+      return this.assembler.push(data, (f) => h.onAudio(f));
     }
+    this.limits?.control();
+    const msg = parseVonageMessage(parseJsonObject(data));
     switch (msg.type) {
       case 'dtmf':
         return h.onDtmf(msg.digit);
