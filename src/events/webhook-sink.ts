@@ -137,7 +137,8 @@ class DeliveryQueue {
         redirect: 'manual',
       });
       status = String(res.status);
-      await res.arrayBuffer().catch(() => undefined);
+      // The status is the answer: the body is never read (a receiver could send gigabytes, or never end it).
+      await res.body?.cancel().catch(() => undefined);
     } catch (err) {
       status = abort.signal.aborted ? 'TIMEOUT' : String((err as { cause?: { code?: string } }).cause?.code ?? 'ERROR');
     } finally {
