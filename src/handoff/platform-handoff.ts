@@ -34,8 +34,8 @@ export function createPlatformHandoff(config: Config, clock: Clock, logger: Logg
     if (!to || !req.platformCallId) return 'close';
     if (req.platform === 'vonage' && vonage && handoffNcco(to, req.context)) return 'vonage-transfer';
     if (req.platform === 'twilio' && twilio) {
-      // Credentials of one account cannot update another account's call.
-      if (req.accountSid && req.accountSid !== h.twilio!.accountSid) {
+      // Credentials of one account cannot update another account's call (Twilio's start always names the account).
+      if (req.accountSid !== h.twilio!.accountSid) {
         log.warn({ reason: 'account mismatch' }, 'Twilio call of another account: handing off by closing the stream');
         return 'close';
       }

@@ -70,7 +70,7 @@ describe('a Twilio hand-off with a large context, through the fake Calls API (wh
   beforeAll(async () => {
     twilio = await createFakeTwilio({ accounts: [{ accountSid: ACCOUNT, authToken: TOKEN }] });
     stack = await startStack({
-      env: { HANDOFF_TWILIO_ACCOUNT_SID: ACCOUNT, HANDOFF_TWILIO_AUTH_TOKEN: TOKEN, TWILIO_API_BASE_URL: twilio.url, TWILIO_RETRY_BASE_MS: '1', TWILIO_RETRY_MAX_MS: '5' },
+      env: { CONNECTOR_AUTH_TOKEN: 'twiml-size-token', HANDOFF_TWILIO_ACCOUNT_SID: ACCOUNT, HANDOFF_TWILIO_AUTH_TOKEN: TOKEN, TWILIO_API_BASE_URL: twilio.url, TWILIO_RETRY_BASE_MS: '1', TWILIO_RETRY_MAX_MS: '5' },
     });
   });
   afterAll(async () => {
@@ -93,7 +93,7 @@ describe('a Twilio hand-off with a large context, through the fake Calls API (wh
     const attrs = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`lex_attr_note${i}`, `"${'q'.repeat(1000)}"`]));
     const phone = await TwilioPhone.connect(stack.wsUrl + ROUTES.v2('twiml-size'), {
       accountSid: ACCOUNT,
-      customParameters: demoHeaders({ caller_id: '+15550004444', handoff_to: `workflow:${WORKFLOW}`, ...attrs }) as Record<string, string>,
+      customParameters: demoHeaders({ token: 'twiml-size-token', caller_id: '+15550004444', handoff_to: `workflow:${WORKFLOW}`, ...attrs }) as Record<string, string>,
     });
     stack.emu.session('twiml-size').script.push('talk to an agent');
     phone.sendAudio(utterance('talk to an agent', 8000));
