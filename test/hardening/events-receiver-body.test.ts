@@ -66,6 +66,31 @@ describe('events webhook: what the receiver answers', () => {
     sinks.close();
   });
 
+  it('a redirect (to an internal address, say) is never followed: one attempt, counted as failed, not retried', async () => {
+    let internalHits = 0;
+    const internal = http.createServer((req, res) => {
+      internalHits++;
+      req.resume();
+      res.writeHead(204).end();
+    });
+    await new Promise<void>((r) => internal.listen(0, '127.0.0.1', r));
+    const target = `http://127.0.0.1:${(internal.address() as AddressInfo).port}/latest/meta-data`;
+    let attempts = 0;
+    const url = await listen((req, res) => {
+      attempts++;
+      req.resume();
+      res.writeHead(307, { location: target }).end();
+    });
+    const { sinks, sink, metrics } = sinksFor(url);
+    sink.emit({ type: 'dtmf', digits: '1' });
+    await sinks.idle();
+    sinks.close();
+    await new Promise<void>((r) => internal.close(() => r()));
+    expect({ attempts, internalHits }).toEqual({ attempts: 1, internalHits: 0 });
+    const results = Object.fromEntries((await metrics.events.get()).values.map((v) => [v.labels.result, v.value]));
+    expect(results).toEqual({ failed: 1 });
+  });
+
   it('a 2xx answer whose body never ends does not hold the next event of the call', async () => {
     const seen: number[] = [];
     const url = await listen((req, res) => {
