@@ -80,6 +80,11 @@ export class ConversationStore {
     return true;
   }
 
+  /** Forgets a delivery that was refused (503): its redelivery is a first delivery. */
+  forgetDelivery(messageSid: string): void {
+    this.seen.delete(messageSid);
+  }
+
   /** Forgets a conversation (closed by Twilio). */
   forget(key: string): void {
     this.byKey.delete(key);
