@@ -1,6 +1,8 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { loadConfig } from '../../src/config.js';
+import { mulawEncode } from '../../src/audio/mulaw.js';
 import { createFakeTwilio } from '../../src/fakes/twilio/fake-twilio.js';
 import { TwilioPhone } from '../../src/phones/twilio-phone.js';
 import { utterance } from '../helpers/audio.js';
@@ -49,6 +51,49 @@ describe('platform hand-off credentials need authenticated calls', () => {
     ['Twilio API key, TWILIO_AUTH_TOKEN', { ...TWILIO, TWILIO_AUTH_TOKEN: 'signs-every-upgrade' }],
   ])('%s: accepted', (_name, env) => {
     expect(() => loadConfig(env)).not.toThrow();
+  });
+
+  it('a Twilio start whose callSid is not a CallSid never reaches the Calls API path', async () => {
+    const fake = await createFakeTwilio({ accounts: [{ accountSid: ACCOUNT, authToken: 'twilio-rest-token-0002' }] });
+    const stack = await startStack({
+      env: { CONNECTOR_AUTH_TOKEN: 'conn-token-0002', HANDOFF_TWILIO_ACCOUNT_SID: ACCOUNT, HANDOFF_TWILIO_AUTH_TOKEN: 'twilio-rest-token-0002', TWILIO_API_BASE_URL: fake.url },
+    });
+    try {
+      const ws = new WebSocket(stack.wsUrl + ROUTES.v2('bad-callsid'), { headers: { authorization: 'Bearer conn-token-0002' } });
+      await new Promise((r) => ws.once('open', r));
+      const streamSid = `MZ${'4'.repeat(32)}`;
+      ws.send(JSON.stringify({ event: 'connected', protocol: 'Call', version: '1.0.0' }));
+      ws.send(
+        JSON.stringify({
+          event: 'start',
+          streamSid,
+          start: {
+            streamSid,
+            accountSid: ACCOUNT,
+            callSid: `CA${'5'.repeat(32)}%2F..%2FCalls`,
+            mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 8000, channels: 1 },
+            customParameters: demoHeaders({ handoff_to: '+15550001111' }),
+          },
+        }),
+      );
+      ws.on('message', (d) => {
+        const m = JSON.parse(String(d));
+        // Echo playout marks at once, as Twilio does when a prompt has played.
+        if (m.event === 'mark') ws.send(JSON.stringify({ event: 'mark', streamSid, mark: m.mark }));
+      });
+      stack.emu.session('bad-callsid').script.push('talk to an agent');
+      const pcm = utterance('talk to an agent', 8000);
+      const samples = new Int16Array(pcm.buffer.slice(pcm.byteOffset, pcm.byteOffset + pcm.byteLength));
+      for (let off = 0; off + 160 <= samples.length; off += 160) {
+        ws.send(JSON.stringify({ event: 'media', streamSid, media: { payload: Buffer.from(mulawEncode(samples.slice(off, off + 160))).toString('base64') } }));
+      }
+      const closed = await new Promise<{ code: number; reason: string }>((r) => ws.once('close', (code, reason) => r({ code, reason: String(reason) })));
+      expect(closed).toEqual({ code: 4010, reason: 'handed off: handoff-intent:Agent' });
+      expect(fake.requests.filter((r) => r.op === 'call.update')).toEqual([]);
+    } finally {
+      await stack.close();
+      await fake.close();
+    }
   });
 
   it('a Twilio start without the account of the credentials is handed off by closing the stream, never by a call update', async () => {
