@@ -91,6 +91,30 @@ describe('events webhook: what the receiver answers', () => {
     expect(results).toEqual({ failed: 1 });
   });
 
+  it('the status it answers cannot create metric series: lexconn_event_delivery_seconds{status} takes a fixed set of values', async () => {
+    let next = 200;
+    const url = await listen((req, res) => {
+      req.resume();
+      res.writeHead(next++).end();
+    });
+    const metrics = new Metrics(false);
+    const sinks = createWebhookSinks({
+      config: loadEventsConfig({ EVENTS_URL: url, EVENTS_SECRET: SECRET, EVENTS_MAX_ATTEMPTS: '1', EVENTS_QUEUE_MAX: '1000' }),
+      clock: new ManualClock(),
+      metrics,
+      logger: pino({ level: 'silent' }),
+    });
+    const sink = sinks.factory({ callId: 'call-statuses', route: 'v2', platform: 'vonage' })!;
+    for (let i = 0; i < 400; i++) sink.emit({ type: 'dtmf', digits: '1' });
+    await sinks.idle();
+    sinks.close();
+    expect(next).toBeGreaterThanOrEqual(600);
+    const statuses = new Set((await metrics.eventDelivery.get()).values.map((v) => v.labels.status));
+    expect(statuses.size).toBeLessThanOrEqual(32);
+    expect(statuses).toContain('204');
+    expect(statuses).toContain('5xx');
+  });
+
   it('a 2xx answer whose body never ends does not hold the next event of the call', async () => {
     const seen: number[] = [];
     const url = await listen((req, res) => {
