@@ -104,6 +104,7 @@ export function loadHandoffConfig(env: Env): HandoffConfig {
 function authenticated<T extends HandoffConfig['vonage'] | HandoffConfig['twilio']>(env: Env, creds: T): T {
   if (!creds || env.CONNECTOR_AUTH_TOKEN) return creds;
   if ('applicationId' in creds) envFail('VONAGE_APPLICATION_ID', 'needs CONNECTOR_AUTH_TOKEN: without it anyone who reaches the port could have the application transfer calls');
-  if (!env.TWILIO_AUTH_TOKEN) envFail('HANDOFF_TWILIO_ACCOUNT_SID', 'needs TWILIO_AUTH_TOKEN or CONNECTOR_AUTH_TOKEN: without either anyone who reaches the port could have the account redirect calls');
+  if (!env.TWILIO_AUTH_TOKEN)
+    envFail('HANDOFF_TWILIO_ACCOUNT_SID', 'needs TWILIO_AUTH_TOKEN or CONNECTOR_AUTH_TOKEN: without either anyone who reaches the port could have the account redirect calls');
   return creds;
 }

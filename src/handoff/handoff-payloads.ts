@@ -28,10 +28,10 @@ function xmlText(s: string): string {
 
 /**
  * Flex / TaskRouter task attributes of a voice hand-off: who is calling and what the bot learned,
- * made to `fit`: the oldest transcript lines go first, then the session attributes, then the
+ * made to `fits`: the oldest transcript lines go first, then the session attributes, then the
  * slots; who is calling, the rule and the intent always stay.
  */
-export function taskAttributes(context: HandoffContext, fit: (attrs: Record<string, unknown>) => boolean = (a) => JSON.stringify(a).length <= TASK_ATTRIBUTES_MAX): Record<string, unknown> {
+export function taskAttributes(context: HandoffContext, fits: (attrs: Record<string, unknown>) => boolean = (a) => JSON.stringify(a).length <= TASK_ATTRIBUTES_MAX): Record<string, unknown> {
   const build = (transcript: HandoffContext['transcript'], sessionAttributes: HandoffContext['sessionAttributes'], slots: HandoffContext['slots']) => ({
     type: 'inbound',
     ...(context.callerId ? { name: context.callerId, from: context.callerId } : {}),
@@ -41,12 +41,12 @@ export function taskAttributes(context: HandoffContext, fit: (attrs: Record<stri
   const transcript = [...context.transcript];
   for (;;) {
     const attrs = build(transcript, context.sessionAttributes, context.slots);
-    if (fit(attrs)) return attrs;
+    if (fits(attrs)) return attrs;
     if (transcript.length === 0) break;
     transcript.shift();
   }
   const lean = build([], undefined, context.slots);
-  return fit(lean) ? lean : build([], undefined, undefined);
+  return fits(lean) ? lean : build([], undefined, undefined);
 }
 
 /** Custom SIP headers of a hand-off to a SIP destination: the rule and the intent, short. */

@@ -15,8 +15,20 @@ import { demoHeaders, type Stack, startStack, until } from '../helpers/stack.js'
 
 describe('a throwing event sink never touches the call', () => {
   it.each([
-    ['a sink whose emit throws', (() => ({ emit: () => { throw new Error('sink bug'); } })) as CallEventSinkFactory],
-    ['a sink factory that throws', (() => { throw new Error('factory bug'); }) as CallEventSinkFactory],
+    [
+      'a sink whose emit throws',
+      (() => ({
+        emit: () => {
+          throw new Error('sink bug');
+        },
+      })) as CallEventSinkFactory,
+    ],
+    [
+      'a sink factory that throws',
+      (() => {
+        throw new Error('factory bug');
+      }) as CallEventSinkFactory,
+    ],
   ])('%s, the only one: the caller is answered and the call ends normally', async (_name, factory) => {
     const stack = await startStack({ eventSinks: [factory] });
     try {
@@ -81,7 +93,12 @@ describe('call.ended is the last event of a call', () => {
     await until(async () => (await stack.connector.metrics.eventsPending.get()).values[0].value === 0);
     expect(seen.map((e) => e.type).slice(-2)).toEqual(['handoff', 'call.ended']);
     const callId = receiver.received.find((r) => r.envelope.type === 'handoff')!.envelope.callId;
-    expect(receiver.of(callId).map((e) => e.type).at(-1)).toBe('call.ended');
+    expect(
+      receiver
+        .of(callId)
+        .map((e) => e.type)
+        .at(-1),
+    ).toBe('call.ended');
     expect(stack.logs.join('')).toContain('hand-off request failed');
   });
 });

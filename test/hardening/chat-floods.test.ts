@@ -34,7 +34,14 @@ describe('chat floods', () => {
       sids.map(async (sid, i) => {
         for (let m = 0; m < 5; m++) {
           const body = `message ${m} of ${i}`;
-          const params = { AccountSid: ACCOUNT, EventType: 'onMessageAdded', ConversationSid: sid, MessageSid: `IM${(0x7000 + i * 16 + m).toString(16).padStart(32, '0')}`, Author: 'customer', Body: body };
+          const params = {
+            AccountSid: ACCOUNT,
+            EventType: 'onMessageAdded',
+            ConversationSid: sid,
+            MessageSid: `IM${(0x7000 + i * 16 + m).toString(16).padStart(32, '0')}`,
+            Author: 'customer',
+            Body: body,
+          };
           sent.push({ sid, body, status: await post(params) });
         }
       }),

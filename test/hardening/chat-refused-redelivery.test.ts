@@ -27,7 +27,14 @@ describe('a refused webhook may be delivered again', () => {
     const sid = ch(0x601);
     s.fake.conversation(ACCOUNT, { sid });
     s.emu.session(sid).latency = { processingDelayMs: 1500 };
-    const msg = (n: number, body: string) => ({ AccountSid: ACCOUNT, EventType: 'onMessageAdded', ConversationSid: sid, MessageSid: `IM${n.toString(16).padStart(32, '0')}`, Author: 'customer', Body: body });
+    const msg = (n: number, body: string) => ({
+      AccountSid: ACCOUNT,
+      EventType: 'onMessageAdded',
+      ConversationSid: sid,
+      MessageSid: `IM${n.toString(16).padStart(32, '0')}`,
+      Author: 'customer',
+      Body: body,
+    });
     expect((await post(msg(1, 'I want roses'))).status).toBe(200);
     const refused = await post(msg(2, 'tomorrow'));
     expect(refused.status).toBe(503);

@@ -41,7 +41,7 @@ describe('a conversation transcript is bounded in characters, not only in lines'
       await s.fake.say(ACCOUNT, sid, 'customer', 'talk to an agent');
       await until(() => s.fake.store.interactions.some((x) => (x.channel.properties as { media_channel_sid?: string }).media_channel_sid === sid));
       const interaction = s.fake.store.interactions.find((x) => (x.channel.properties as { media_channel_sid?: string }).media_channel_sid === sid)!;
-      const transcript = ((interaction.routing.properties as { attributes: { lex: { transcript: { from: string; text: string }[] } } }).attributes.lex.transcript);
+      const transcript = (interaction.routing.properties as { attributes: { lex: { transcript: { from: string; text: string }[] } } }).attributes.lex.transcript;
       expect(transcript.reduce((n, l) => n + l.text.length, 0)).toBeLessThanOrEqual(8000);
       expect(transcript.every((l) => l.text.length <= 1024)).toBe(true);
       expect(transcript.slice(-2)).toEqual([

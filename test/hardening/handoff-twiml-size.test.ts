@@ -70,7 +70,14 @@ describe('a Twilio hand-off with a large context, through the fake Calls API (wh
   beforeAll(async () => {
     twilio = await createFakeTwilio({ accounts: [{ accountSid: ACCOUNT, authToken: TOKEN }] });
     stack = await startStack({
-      env: { CONNECTOR_AUTH_TOKEN: 'twiml-size-token', HANDOFF_TWILIO_ACCOUNT_SID: ACCOUNT, HANDOFF_TWILIO_AUTH_TOKEN: TOKEN, TWILIO_API_BASE_URL: twilio.url, TWILIO_RETRY_BASE_MS: '1', TWILIO_RETRY_MAX_MS: '5' },
+      env: {
+        CONNECTOR_AUTH_TOKEN: 'twiml-size-token',
+        HANDOFF_TWILIO_ACCOUNT_SID: ACCOUNT,
+        HANDOFF_TWILIO_AUTH_TOKEN: TOKEN,
+        TWILIO_API_BASE_URL: twilio.url,
+        TWILIO_RETRY_BASE_MS: '1',
+        TWILIO_RETRY_MAX_MS: '5',
+      },
     });
   });
   afterAll(async () => {
