@@ -1,23 +1,35 @@
 # syntax=docker/dockerfile:1
-# Build stage: compilers and dev dependencies live only here.
+# Three stages: TypeScript runs only in `build`; the image gets the compiled dist/, the
+# production dependencies (`npm ci --omit=dev`: no TypeScript, tsx or esbuild) and the static
+# files the server reads at run time (docs/operations.md, "Docker image").
+
+# Build: compile src/ to dist/ (with the emulator's bot JSON).
 FROM node:22-slim AS build
-# Toolchain for the optional native addon (node-vad, VAD_ENGINE=node-vad); not in the runtime image.
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --ignore-scripts
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
+# Production dependencies only, with the toolchain for the optional native addon node-vad
+# (VAD_ENGINE=node-vad); the toolchain stays in this stage.
+FROM node:22-slim AS deps
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
-COPY src ./src
-RUN npm run build && npm prune --omit=dev
+RUN npm ci --omit=dev --no-audit --no-fund
 
-# Runtime stage: no build tools, non-root user.
+# Runtime: no build tools, no TypeScript tooling, non-root user.
 FROM node:22-slim
 ENV NODE_ENV=production PORT=5000
 WORKDIR /app
-COPY --from=build --chown=node:node /app/node_modules ./node_modules
+COPY --from=deps --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
+# Read at run time: the /answer template and the browser client served at /phone.
 COPY --chown=node:node package.json example_ncco.json ./
+COPY --chown=node:node public ./public
 USER node
 EXPOSE 5000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \

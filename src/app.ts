@@ -5,15 +5,17 @@ import { type Clock, systemClock } from './audio/clock.js';
 import { ResamplerFactory } from './audio/resampler.js';
 import { VadFactory } from './audio/vad.js';
 import { createLexClientFactory, type LexClientFactory } from './bots/lex-clients.js';
+import { sdkLogger } from './bots/sdk-logger.js';
 import { CloseCodes } from './call/close-codes.js';
 import { createChatChannel } from './chat/chat-channel.js';
 import type { CallEventSinkFactory } from './call/call-events.js';
+import { liveView } from './call/live-view.js';
 import { CLOSE_ONLY } from './call/handoff.js';
 import { createWebhookSinks } from './events/webhook-sink.js';
 import { createPlatformHandoff } from './handoff/platform-handoff.js';
 import type { Config } from './config.js';
 import { Metrics } from './metrics.js';
-import type { ConnectorContext } from './server/context.js';
+import type { ConnectorContext, EmbeddedEmulator } from './server/context.js';
 import { createHttpHandler, createMetricsHandler, HTTP_ROUTES } from './server/http-routes.js';
 import { createHttpServer } from './server/http-server.js';
 import { CallRegistry } from './server/call-registry.js';
@@ -29,6 +31,8 @@ export interface ConnectorDeps {
   metrics?: Metrics;
   /** Sinks of every call's conversation events, besides the configured ones. */
   eventSinks?: CallEventSinkFactory[];
+  /** The Lex emulator of this process, when it is the Lex back-end (main.ts, demo.ts). */
+  emulator?: EmbeddedEmulator;
 }
 
 /** A connector instance: an HTTP server with the WebSocket routes. */
@@ -65,9 +69,11 @@ export async function createConnector(deps: ConnectorDeps): Promise<Connector> {
     metrics,
     vad: await VadFactory.load(config.vadEngine),
     resamplers: await ResamplerFactory.load(config.resamplerQuality),
-    lex: deps.lex ?? createLexClientFactory({ endpointUrl: config.lexEndpointUrl, timeoutMs: config.lexTimeoutMs, maxAttempts: config.lexMaxAttempts }),
-    eventSinks: [...(webhooks ? [webhooks.factory] : []), ...(deps.eventSinks ?? [])],
+    lex: deps.lex ?? createLexClientFactory({ endpointUrl: config.lexEndpointUrl, timeoutMs: config.lexTimeoutMs, maxAttempts: config.lexMaxAttempts, logger: sdkLogger(logger) }),
+    // The live view (browser clients) first; it makes no sink for telephony calls.
+    eventSinks: [liveView, ...(webhooks ? [webhooks.factory] : []), ...(deps.eventSinks ?? [])],
     handoff: config.handoff.vonage || config.handoff.twilio ? createPlatformHandoff(config, clock, logger) : CLOSE_ONLY,
+    emulator: deps.emulator,
   };
   const registry = new CallRegistry(config.maxCalls, config.limits.maxPendingConnections);
   metrics.watchPending(() => registry.pendingConnections());
@@ -75,7 +81,11 @@ export async function createConnector(deps: ConnectorDeps): Promise<Connector> {
   // Chat routes (/chat/…): src/chat/chat-channel.ts, one line of the HTTP route table.
   const chat = createChatChannel({ config, logger, metrics, clock: ctx.clock });
   const metricsApart = config.metrics.port !== undefined;
-  const handler = createHttpHandler({ config, metrics, logger, state: registry, chat }, nccoPath, metricsApart ? HTTP_ROUTES.filter((r) => r.path !== '/metrics') : HTTP_ROUTES);
+  const handler = createHttpHandler(
+    { config, metrics, logger, state: registry, chat, emulator: deps.emulator },
+    nccoPath,
+    metricsApart ? HTTP_ROUTES.filter((r) => r.path !== '/metrics') : HTTP_ROUTES,
+  );
   const server = createHttpServer(handler, config.limits.httpRequestTimeoutMs);
   const metricsServer = metricsApart ? createHttpServer(createMetricsHandler(metrics, config.metrics.authToken), config.limits.httpRequestTimeoutMs) : undefined;
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes, perMessageDeflate: false, autoPong: false });

@@ -12,6 +12,10 @@ export interface Config {
   host: string;
   /** Public base URL for `/answer` and `/twiml` (`PUBLIC_URL`); default: from the request's Host headers. */
   publicUrl?: string;
+  /** The `eventUrl` of `/answer`'s NCCO (`VONAGE_EVENT_URL`); default: this connector's own `/event`. */
+  vonageEventUrl?: string;
+  /** Serve the browser client at `/phone` (`PHONE_PAGE`, default true). */
+  phonePage: boolean;
   /** All Lex traffic goes here (`LEX_ENDPOINT_URL`): the emulator or a VPC endpoint. Server config only. */
   lexEndpointUrl?: string;
   /** Start the Lex emulator in-process and use it when no `LEX_ENDPOINT_URL` is set (`EMBEDDED_EMULATOR`). */
@@ -172,6 +176,8 @@ export function loadConfig(env: Env = process.env): Config {
     port: int(env, 'PORT', 5000, 0, 65535),
     host: env.HOST || '0.0.0.0',
     publicUrl: url(env, 'PUBLIC_URL'),
+    vonageEventUrl: url(env, 'VONAGE_EVENT_URL'),
+    phonePage: bool(env, 'PHONE_PAGE', true),
     lexEndpointUrl: url(env, 'LEX_ENDPOINT_URL'),
     // The emulator is the default back-end for development; production (NODE_ENV=production, as in
     // the Docker image and on Heroku) talks to AWS unless told otherwise.

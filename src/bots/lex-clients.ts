@@ -3,12 +3,15 @@ import { Agent as HttpAgent } from 'node:http';
 import { LexRuntimeServiceClient } from '@aws-sdk/client-lex-runtime-service';
 import { LexRuntimeV2Client } from '@aws-sdk/client-lex-runtime-v2';
 import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
+import type { SdkLogger } from './sdk-logger.js';
 
 /** Server-side Lex settings (never per call: no endpoint comes from a caller). */
 export interface LexSettings {
   endpointUrl?: string;
   timeoutMs: number;
   maxAttempts: number;
+  /** Where the SDK's own log lines go (`sdkLogger`); without it the SDK writes some to the console. */
+  logger?: SdkLogger;
 }
 
 /** The call's own AWS identity: all a Lex client needs from the call. */
@@ -58,6 +61,7 @@ export function createLexClientFactory(s: LexSettings): LexClientFactory {
         endpoint: s.endpointUrl,
         credentials: credentials(call),
         maxAttempts: s.maxAttempts,
+        logger: s.logger,
         requestHandler: http1(),
       }),
     v2: (call, streaming) =>
@@ -66,6 +70,7 @@ export function createLexClientFactory(s: LexSettings): LexClientFactory {
         endpoint: s.endpointUrl,
         credentials: credentials(call),
         maxAttempts: s.maxAttempts,
+        logger: s.logger,
         requestHandler: streaming ? new NodeHttp2Handler({ requestTimeout: 0, sessionTimeout: 0, disableConcurrentStreams: true }) : http1(),
       }),
   };

@@ -62,3 +62,8 @@ export function parseRoute(url: string): CallRoute | undefined {
 export function routePath(route: CallRoute): string {
   return route.api === 'v1' ? CALL_ROUTES.v1.build(route) : CALL_ROUTES[route.api].build(route);
 }
+
+/** The Lex session id of a route: V1's `userId`, V2's `sessionId`. */
+export function lexSessionId(route: CallRoute): string {
+  return route.api === 'v1' ? route.userId : route.sessionId;
+}

@@ -1,3 +1,4 @@
+import { sdkLogger } from '../bots/sdk-logger.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Counter } from 'prom-client';
@@ -90,7 +91,7 @@ export function createChatChannel(deps: ChatChannelDeps): ChatChannel {
   });
   const metrics = new ChatMetrics(deps.metrics.registry, () => queue.activeKeys);
   const store = new ConversationStore(chat.maxConversations, chat.transcriptMax);
-  const lex = new LexText({ endpointUrl: config.lexEndpointUrl, timeoutMs: config.lexTimeoutMs, maxAttempts: config.lexMaxAttempts });
+  const lex = new LexText({ endpointUrl: config.lexEndpointUrl, timeoutMs: config.lexTimeoutMs, maxAttempts: config.lexMaxAttempts, logger: sdkLogger(logger) });
   const rest = restFactory(chat, clock, metrics, logger);
   // Load the helper library ahead of the first message when a Twilio tenant is configured.
   if (chat.tenants.length) void loadTwilio().catch(() => undefined);

@@ -88,8 +88,8 @@ async function twilioDialogs(fake: FakeTwilio, webhookUrl: string): Promise<void
  * REST server; a chat dialog through the generic API, then through signed Twilio
  * Conversations webhooks (close at fulfilment, hand-off to Flex). Keeps serving afterwards.
  */
-export async function chatDemo(): Promise<void> {
-  const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
+export async function chatDemo(logLevel = 'warn'): Promise<void> {
+  const logger = createLogger(logLevel);
   const emulator = await createEmulator({ host: '127.0.0.1', logger });
   const fake = await createFakeTwilio({ accounts: [{ accountSid: ACCOUNT, authToken: AUTH_TOKEN }] });
   const config = loadConfig({

@@ -1,3 +1,4 @@
+import type { SdkLogger } from '../bots/sdk-logger.js';
 import { createHash } from 'node:crypto';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
@@ -60,6 +61,8 @@ export interface LexTextSettings {
   maxAttempts: number;
   /** Clients kept for reuse, keyed by credentials and region (least recently used dropped). */
   maxClients?: number;
+  /** Where the SDK's own log lines go (`bots/sdk-logger.ts`). */
+  logger?: SdkLogger;
 }
 
 /**
@@ -90,6 +93,7 @@ export class LexText {
       // undefined: the SDK's default provider chain (env, shared files, container/instance roles)
       credentials: creds ? { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey, sessionToken: creds.sessionToken } : undefined,
       maxAttempts: this.s.maxAttempts,
+      logger: this.s.logger,
       requestHandler: new NodeHttpHandler({
         requestTimeout: this.s.timeoutMs,
         connectionTimeout: Math.min(this.s.timeoutMs, 3000),

@@ -5,7 +5,7 @@ import { exampleCredentials, exampleRoute, type Config } from '../config.js';
 import { publicOrigin } from './public-url.js';
 
 /** An NCCO (Vonage call control object): a list of actions. */
-export type Ncco = { action: string; endpoint?: { type: string; uri: string; headers?: Record<string, unknown> }[] }[];
+export type Ncco = { action: string; eventUrl?: string[]; endpoint?: { type: string; uri: string; headers?: Record<string, unknown> }[] }[];
 
 const UUID_RE = /^(CON-)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -24,9 +24,13 @@ function callContext(q: URLSearchParams): Record<string, string> {
   return out;
 }
 
-/** `/answer`: example_ncco.json with its websocket pointed at this server and the example bot, and the call's context in its headers. */
+/**
+ * `/answer`: example_ncco.json with its websocket pointed at this server and the example bot,
+ * the call's context in its headers, and its `eventUrl` at `VONAGE_EVENT_URL` (default: this
+ * server's own `/event`).
+ */
 export function answerNcco(template: Ncco, req: IncomingMessage, config: Config): Ncco {
-  const { ws } = publicOrigin(req, config.publicUrl);
+  const { ws, http } = publicOrigin(req, config.publicUrl);
   const q = new URL(req.url ?? '/', 'http://x').searchParams;
   const fromPlatform = q.get('conversation_uuid') ?? q.get('uuid') ?? '';
   const e = config.example;
@@ -34,6 +38,7 @@ export function answerNcco(template: Ncco, req: IncomingMessage, config: Config)
   const { awsKey, awsSecret } = exampleCredentials(e);
   const ncco: Ncco = JSON.parse(JSON.stringify(template));
   for (const action of ncco) {
+    if (action.eventUrl) action.eventUrl = [config.vonageEventUrl ?? `${http}/event`];
     for (const ep of action.endpoint ?? []) {
       if (ep.type !== 'websocket') continue;
       ep.uri = `${ws}${path}`;

@@ -6,7 +6,7 @@ import { ConfigFieldError, parseCallConfig, type CallConfig } from '../call/call
 import { CallLimits } from '../call/call-limits.js';
 import { CloseCodes, closeCodeLabel, closeReason, type CloseSpec, reasonOfCode } from '../call/close-codes.js';
 import { eventsUrlAllowed } from '../call/events-config.js';
-import type { CallRoute } from '../call/routes.js';
+import { lexSessionId, type CallRoute } from '../call/routes.js';
 import { asConnectorError, ConnectorError } from '../errors.js';
 import { createBot } from '../bots/bot-factory.js';
 import { createSession } from '../session/create-session.js';
@@ -136,7 +136,8 @@ export class CallConnection {
       configured = this.awaiting(msg);
     } else {
       this.platform = PLATFORMS.find((p) => p.claims(msg));
-      if (!this.platform) throw new ConnectorError('MESSAGE_MALFORMED', undefined, { detail: `expected ${PLATFORMS.map((p) => p.opening).join(' or ')}` });
+      if (!this.platform) throw new ConnectorError('MESSAGE_MALFORMED', undefined, { detail: `expected ${[...new Set(PLATFORMS.map((p) => p.opening))].join(' or ')}` });
+      const { emulator } = this.ctx;
       configured = this.platform.configure(msg, this.ws, {
         maxBufferedBytes: this.ctx.config.maxBufferedBytes,
         onClose: (spec) => {
@@ -144,6 +145,7 @@ export class CallConnection {
           this.endSession();
         },
         limits: this.limits,
+        scriptRecognition: emulator && ((t: string[]) => emulator.script(lexSessionId(this.route), t)),
       });
     }
     if ('awaiting' in configured) {

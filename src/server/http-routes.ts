@@ -7,7 +7,10 @@ import { asConnectorError, ConnectorError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import { answerNcco, type Ncco } from './answer.js';
 import { bearerAuth, twilioAuth } from './auth.js';
+import type { EmbeddedEmulator } from './context.js';
+import { vonageEvent } from './event-webhook.js';
 import { readForm, send, sendError } from './http.js';
+import { phonePage } from './phone-page.js';
 import { exampleTwiml } from './twiml.js';
 
 /** State the HTTP endpoints report. */
@@ -29,6 +32,8 @@ export interface HttpContext {
   ncco: Ncco;
   /** The chat channel (`src/chat/`): answers every `/chat/…` request itself. */
   chat: { handle(req: IncomingMessage, res: ServerResponse): boolean };
+  /** The Lex emulator of this process, when it is the Lex back-end (the browser page offers its demo credentials). */
+  emulator?: EmbeddedEmulator;
 }
 
 /** One HTTP route: a path (exact; a template whose ids are decoded and checked; or a pattern for a prefix), its methods, its handler. */
@@ -74,6 +79,9 @@ export function createMetricsHandler(metrics: Metrics, token: string | undefined
 export const HTTP_ROUTES: readonly HttpRoute[] = [
   { path: '/answer', methods: READ_POST, handle: (req, res, ctx) => send(res, 200, 'application/json', JSON.stringify(answerNcco(ctx.ncco, req, ctx.config), null, 2)) },
   { path: '/twiml', methods: READ_POST, handle: twiml },
+  { path: '/event', methods: READ_POST, handle: (req, res, { logger }) => vonageEvent(req, res, logger) },
+  // The browser client (docs/browser.md): static files and config.json.
+  { path: /^\/phone(\/|$)/, methods: READ, handle: (req, res, { config, emulator }) => phonePage(req, res, config, emulator) },
   { path: '/ping', methods: READ, handle: (_req, res) => send(res, 200, 'text/plain', 'ok') },
   {
     path: '/health',

@@ -63,6 +63,11 @@ export interface TransportOptions {
   onClose?(spec: CloseSpec): void;
   /** The call's rate bounds (`call/call-limits.ts`). */
   limits?: TransportLimits;
+  /**
+   * Queues transcripts that the embedded Lex emulator "recognises" in this call's next
+   * utterances (docs/browser.md). Present only when the embedded emulator is the Lex back-end.
+   */
+  scriptRecognition?(transcripts: string[]): void;
 }
 
 /** The outcome of reading an opening message: a configured call, or a platform that needs another message. */

@@ -6,6 +6,7 @@ import { createLogger } from '../../src/logger.js';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/server.js';
 import type { Clock } from '../../src/audio/clock.js';
 import { DEMO_KEY } from '../../src/emulator/sigv4.js';
+import { embeddedBackEnd } from '../../src/emulator/embedded.js';
 import { scaledClock } from './scaled-clock.js';
 
 /** A connector wired to an in-process emulator, both on 127.0.0.1:0, with captured logs. */
@@ -25,7 +26,11 @@ export function demoHeaders(extra: Record<string, unknown> = {}): Record<string,
   return { aws_key: DEMO_KEY.accessKeyId, aws_secret: DEMO_KEY.secretAccessKey, ...extra };
 }
 
-export async function startStack(opts: { env?: Record<string, string>; clock?: Clock; emulator?: EmulatorOptions; eventSinks?: CallEventSinkFactory[] } = {}): Promise<Stack> {
+/**
+ * Starts an emulator and a connector using it. `embedded`: the connector is told the emulator
+ * is its embedded back-end, as `npm run dev` and the demo do (browser calls may script it).
+ */
+export async function startStack(opts: { env?: Record<string, string>; clock?: Clock; emulator?: EmulatorOptions; eventSinks?: CallEventSinkFactory[]; embedded?: boolean } = {}): Promise<Stack> {
   const emu = await createEmulator({ today: () => new Date('2026-11-22T12:00:00Z'), conversation: { heartbeatMs: 0 }, ...opts.emulator });
   const logs: string[] = [];
   const sink = new Writable({
@@ -46,7 +51,13 @@ export async function startStack(opts: { env?: Record<string, string>; clock?: C
     LEX_TIMEOUT_MS: '60000',
     ...opts.env,
   });
-  const connector = await createConnector({ config, logger: createLogger('debug', sink), clock: opts.clock ?? scaledClock(10), eventSinks: opts.eventSinks });
+  const connector = await createConnector({
+    config,
+    logger: createLogger('debug', sink),
+    clock: opts.clock ?? scaledClock(10),
+    eventSinks: opts.eventSinks,
+    emulator: opts.embedded ? embeddedBackEnd(emu) : undefined,
+  });
   const { url } = await connector.listen();
   return {
     emu,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { VonageTransport } from '../../src/transports/vonage/vonage-transport.js';
 import { TwilioTransport } from '../../src/transports/twilio/twilio-transport.js';
+import { BrowserTransport } from '../../src/transports/browser/browser-transport.js';
 import { FrameAssembler } from '../../src/audio/framer.js';
 
 /** The part of a ws WebSocket the transports use, with a settable bufferedAmount. */
@@ -25,6 +26,7 @@ function fakeSocket(bufferedAmount: number) {
 describe.each([
   ['vonage', (ws: WebSocket) => new VonageTransport(ws, 8000, 16384)],
   ['twilio', (ws: WebSocket) => new TwilioTransport(ws, 'MZ1', 16384)],
+  ['browser', (ws: WebSocket) => new BrowserTransport(ws, 8000, 16384, undefined)],
 ] as const)('%s transport: slow consumers', (_name, make) => {
   it('sends while the socket keeps up', () => {
     const { ws, sent, closes } = fakeSocket(1000);
