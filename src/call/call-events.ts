@@ -107,13 +107,19 @@ export interface CallEventSink {
 /** A sink that drops everything (no consumer configured). */
 export const NO_EVENTS: CallEventSink = { emit: () => undefined };
 
-/** One sink feeding several; a sink that throws is skipped, never the call. */
+/**
+ * The sink of one call: feeds every consumer, each protected (a sink that throws is skipped,
+ * never the call), and ends with `call.ended`: nothing a call does after it (a platform
+ * hand-off that settles after the caller hung up) reaches a consumer.
+ */
 export function fanOut(sinks: CallEventSink[]): CallEventSink {
   const live = sinks.filter((s) => s !== NO_EVENTS);
   if (live.length === 0) return NO_EVENTS;
-  if (live.length === 1) return live[0];
+  let ended = false;
   return {
     emit: (event) => {
+      if (ended) return;
+      ended = event.type === 'call.ended';
       for (const s of live) {
         try {
           s.emit(event);

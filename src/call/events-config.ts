@@ -32,12 +32,24 @@ export interface AllowedOrigin {
 
 const ENTRY_RE = /^(https?):\/\/(\*\.)?([a-z0-9.-]+|\[[0-9a-f:]+\])(?::(\d{1,5}))?\/?$/i;
 
+/**
+ * The entries, each normalised as WHATWG URL parsing normalises the URL a call names (lower
+ * case, the scheme's default port dropped, IPv6 compressed), so an entry means its origin
+ * however it is written.
+ */
 function parseAllowlist(raw: string | undefined): AllowedOrigin[] {
   if (!raw?.trim()) return [];
   return raw.split(',').map((item) => {
+    const bad = (): never => envFail('EVENTS_URL_ALLOWLIST', `entries must be origins such as https://hooks.example.com or https://*.example.com (got "${item.trim()}")`);
     const m = ENTRY_RE.exec(item.trim());
-    if (!m) return envFail('EVENTS_URL_ALLOWLIST', `entries must be origins such as https://hooks.example.com or https://*.example.com (got "${item.trim()}")`);
-    return { protocol: `${m[1].toLowerCase()}:`, wildcard: m[2] !== undefined, host: m[3].toLowerCase(), port: m[4] ?? '' };
+    if (!m) return bad();
+    let u: URL;
+    try {
+      u = new URL(`${m[1]}://${m[3]}${m[4] === undefined ? '' : `:${m[4]}`}/`);
+    } catch {
+      return bad();
+    }
+    return { protocol: u.protocol, wildcard: m[2] !== undefined, host: u.hostname, port: u.port };
   });
 }
 

@@ -89,7 +89,22 @@ export function loadHandoffConfig(env: Env): HandoffConfig {
       closeOnDialogClose: 'never',
     },
     defaultTo,
-    vonage: vonage(env),
-    twilio: twilio(env),
+    vonage: authenticated(env, vonage(env)),
+    twilio: authenticated(env, twilio(env)),
   };
+}
+
+/**
+ * Platform credentials only behind authenticated calls: which call a hand-off moves (`call_uuid`,
+ * Twilio's `start.callSid`) and where to (`handoff_to`) are per-call settings, so without
+ * authentication anyone who reaches the port could have the operator's application or account
+ * transfer any live call it knows the id of, to any number. Twilio calls are authenticated by
+ * their signed upgrade (`TWILIO_AUTH_TOKEN`) or the bearer token; Vonage calls by the bearer token.
+ */
+function authenticated<T extends HandoffConfig['vonage'] | HandoffConfig['twilio']>(env: Env, creds: T): T {
+  if (!creds || env.CONNECTOR_AUTH_TOKEN) return creds;
+  if ('applicationId' in creds) envFail('VONAGE_APPLICATION_ID', 'needs CONNECTOR_AUTH_TOKEN: without it anyone who reaches the port could have the application transfer calls');
+  if (!env.TWILIO_AUTH_TOKEN)
+    envFail('HANDOFF_TWILIO_ACCOUNT_SID', 'needs TWILIO_AUTH_TOKEN or CONNECTOR_AUTH_TOKEN: without either anyone who reaches the port could have the account redirect calls');
+  return creds;
 }

@@ -7,7 +7,8 @@ import type { HandoffContext, HandoffMethod } from './call-events.js';
 export type HandoffDestination = { kind: 'phone'; number: string } | { kind: 'sip'; uri: string } | { kind: 'queue'; name: string } | { kind: 'workflow'; sid: string };
 
 const PHONE_RE = /^\+?[1-9]\d{5,14}$/;
-const SIP_RE = /^sips?:[^\s<>"']{3,250}$/;
+/** Printable ASCII but quotes and angle brackets (RFC 3261 escapes anything else as %XX). */
+const SIP_RE = /^sips?:[!#-&(-;=?-~]{3,250}$/;
 const QUEUE_RE = /^queue:([A-Za-z0-9 _.-]{1,64})$/;
 const WORKFLOW_RE = /^workflow:(WW[0-9a-fA-F]{32})$/;
 

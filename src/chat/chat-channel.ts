@@ -1,6 +1,7 @@
 import { sdkLogger } from '../bots/sdk-logger.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import type { Counter } from 'prom-client';
 import type { Clock } from '../audio/clock.js';
 import type { Config } from '../config.js';
 import type { Metrics } from '../metrics.js';
@@ -61,6 +62,23 @@ function restFactory(chat: ChatConfig, clock: Clock, metrics: ChatMetrics, logge
   };
 }
 
+/**
+ * Turns still queued or running when the channel closes (the drain deadline passed) get no bot
+ * answer: each is counted and the lot logged at error, per channel, so none is lost silently.
+ */
+function reportCut(queue: KeyedQueue, metrics: ChatMetrics, errors: Counter<'code'>, logger: Logger): void {
+  const left = queue.entries();
+  for (const channel of ['twilio', 'api'] as const) {
+    const mine = left.filter(([key]) => (key.startsWith('api/') ? 'api' : 'twilio') === channel);
+    const turns = mine.reduce((n, [, count]) => n + count, 0);
+    if (turns === 0) continue;
+    metrics.queueDrops.inc({ channel, reason: 'draining' }, turns);
+    errors.inc({ code: 'CHAT_DRAINING' }, turns);
+    // Keys are `AC…/CH…` (Twilio) or `api/bot/alias/locale/session`: no secret, no text.
+    logger.error({ code: 'CHAT_DRAINING', channel, turns, conversations: mine.length, keys: mine.slice(0, 50).map(([key]) => key) }, 'chat turns cut by shutdown: these messages get no bot answer');
+  }
+}
+
 /** Builds the chat channel: Twilio Conversations webhook (`/chat/twilio`) and the generic API (`/chat/bots/…/text`). */
 export function createChatChannel(deps: ChatChannelDeps): ChatChannel {
   const { config, clock } = deps;
@@ -117,6 +135,7 @@ export function createChatChannel(deps: ChatChannelDeps): ChatChannel {
       await queue.idle();
     },
     close() {
+      reportCut(queue, metrics, errors, logger);
       queue.close();
       lex.close();
     },

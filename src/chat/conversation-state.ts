@@ -21,9 +21,15 @@ export interface ConversationMemory {
   lastIntent?: { name: string; state?: string; slots: Record<string, string | string[] | null> };
 }
 
+/** A transcript line is cut to this many characters: what Lex takes (RecognizeText `text`). */
+const LINE_MAX = 1024;
+/** Characters of transcript kept per conversation, newest lines first. */
+const TRANSCRIPT_CHARS_MAX = 8000;
+
 /**
  * Per-conversation memory with a bound: least recently used conversations are forgotten
- * beyond `maxConversations`, and each transcript keeps its last `transcriptMax` entries.
+ * beyond `maxConversations`, and each transcript keeps its last `transcriptMax` entries, at most
+ * `TRANSCRIPT_CHARS_MAX` characters.
  * Also remembers recent `MessageSid`s so a redelivered webhook is not answered twice.
  */
 export class ConversationStore {
@@ -54,11 +60,16 @@ export class ConversationStore {
     return this.byKey.get(key);
   }
 
-  /** Adds a transcript line, dropping the oldest beyond the bound. */
+  /**
+   * Adds a transcript line (cut to `LINE_MAX` characters, marked `…`), dropping the oldest lines
+   * beyond `transcriptMax` lines or `TRANSCRIPT_CHARS_MAX` characters: memory per conversation
+   * is bounded whatever customers type, and so are the Flex task's attributes.
+   */
   note(m: ConversationMemory, from: TranscriptEntry['from'], text: string): void {
     if (this.transcriptMax === 0) return;
-    m.transcript.push({ from, text });
-    if (m.transcript.length > this.transcriptMax) m.transcript.splice(0, m.transcript.length - this.transcriptMax);
+    m.transcript.push({ from, text: text.length > LINE_MAX ? `${text.slice(0, LINE_MAX - 1).replace(/[\uD800-\uDBFF]$/, '')}…` : text });
+    let chars = m.transcript.reduce((n, l) => n + l.text.length, 0);
+    while (m.transcript.length > this.transcriptMax || chars > TRANSCRIPT_CHARS_MAX) chars -= m.transcript.shift()!.text.length;
   }
 
   /** True the first time `messageSid` is seen (then remembered, bounded). */
@@ -67,6 +78,11 @@ export class ConversationStore {
     this.seen.add(messageSid);
     if (this.seen.size > this.maxSeen) this.seen.delete(this.seen.values().next().value!);
     return true;
+  }
+
+  /** Forgets a delivery that was refused (503): its redelivery is a first delivery. */
+  forgetDelivery(messageSid: string): void {
+    this.seen.delete(messageSid);
   }
 
   /** Forgets a conversation (closed by Twilio). */

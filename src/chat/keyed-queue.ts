@@ -23,6 +23,11 @@ export class KeyedQueue {
     return this.queues.size;
   }
 
+  /** Every key with work, and how many tasks it has waiting or running. */
+  entries(): [string, number][] {
+    return [...this.queues].map(([key, q]) => [key, q.length]);
+  }
+
   /** Tasks waiting or running for `key`. */
   depth(key: string): number {
     return this.queues.get(key)?.length ?? 0;

@@ -110,6 +110,8 @@ export async function twilioWebhook(deps: TwilioWebhookDeps, req: IncomingMessag
   // still reaches a draining server is answered rather than lost; drain waits for the queue.
   const refused = deps.queue.push(`${tenant.accountSid}/${conversationSid}`, () => twilioTurn(deps, tenant, { conversationSid, messageSid, author, body }, log));
   if (refused) {
+    // Not answered: a redelivery of this message must be taken, not ignored as a duplicate.
+    deps.store.forgetDelivery(messageSid);
     deps.metrics.queueDrops.inc({ channel: 'twilio', reason: refused });
     deps.errors.inc({ code: 'CHAT_QUEUE_FULL' });
     log.warn({ code: 'CHAT_QUEUE_FULL', reason: refused, messageSid }, 'customer message not queued');

@@ -137,14 +137,15 @@ class DeliveryQueue {
         redirect: 'manual',
       });
       status = String(res.status);
-      await res.arrayBuffer().catch(() => undefined);
+      // The status is the answer: the body is never read (a receiver could send gigabytes, or never end it).
+      await res.body?.cancel().catch(() => undefined);
     } catch (err) {
       status = abort.signal.aborted ? 'TIMEOUT' : String((err as { cause?: { code?: string } }).cause?.code ?? 'ERROR');
     } finally {
       clock.clearTimer(timer);
       this.abort = undefined;
     }
-    metrics.eventDelivery.observe({ status }, (clock.now() - started) / 1000);
+    metrics.eventDelivery.observe({ status: statusLabel(status) }, (clock.now() - started) / 1000);
     return status;
   }
 
@@ -165,6 +166,19 @@ class DeliveryQueue {
     this.warned = true;
     this.log.warn({ code: 'EVENTS_DELIVERY_FAILED', host: new URL(this.url).host, status, attempts }, 'conversation event not delivered');
   }
+}
+
+/** Statuses a receiver commonly answers: their own metric label; any other is its class (`4xx`). */
+const COMMON_STATUSES = new Set(['200', '201', '202', '204', '301', '302', '307', '308', '400', '401', '403', '404', '405', '408', '409', '410', '413', '422', '429', '500', '502', '503', '504']);
+
+/**
+ * The `status` label of `lexconn_event_delivery_seconds`: the receiver chooses its status, so the
+ * label comes from a fixed set (a common status, a status class, or a network error code), never
+ * one series per status a hostile receiver can invent.
+ */
+function statusLabel(status: string): string {
+  if (!/^\d{3}$/.test(status)) return /^[A-Z][A-Z0-9_]{0,39}$/.test(status) ? status : 'ERROR';
+  return COMMON_STATUSES.has(status) ? status : `${status[0]}xx`;
 }
 
 /** The body of one event: the envelope, serialised once when the event happens. */

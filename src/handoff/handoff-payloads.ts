@@ -8,29 +8,45 @@ import type { HandoffDestination } from '../call/handoff.js';
  */
 
 /**
- * Task attributes are capped here: Studio's Enqueue Call widget allows 1,024 characters and
- * the cap of TwiML `<Task>` is UNVERIFIED (protocols-chat-handoff.md §4.4); the transcript is
- * shortened from its oldest line until the JSON fits.
+ * Task attributes of a queued call are capped at 4,096 characters here: Studio's Enqueue Call
+ * widget allows 1,024 and the cap of TwiML `<Task>` is UNVERIFIED (protocols-chat-handoff.md
+ * §4.4). A call update's whole TwiML is capped by Twilio at 4,000 characters (error 32018).
  */
 const TASK_ATTRIBUTES_MAX = 4096;
+/** Twilio refuses a call update whose `Twiml` is longer (error 32018, "Twiml size exceeded maximum allowed value of 4000 characters"). */
+export const TWIML_MAX = 4000;
 
+/** Escapes an attribute value. */
 function xml(s: string): string {
   return s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
 }
 
-/** Flex / TaskRouter task attributes of a voice hand-off: who is calling and what the bot learned. */
-export function taskAttributes(context: HandoffContext): Record<string, unknown> {
+/** Escapes element text: quotes need no escaping there, and JSON is full of them. */
+function xmlText(s: string): string {
+  return s.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c]!);
+}
+
+/**
+ * Flex / TaskRouter task attributes of a voice hand-off: who is calling and what the bot learned,
+ * made to `fits`: the oldest transcript lines go first, then the session attributes, then the
+ * slots; who is calling, the rule and the intent always stay.
+ */
+export function taskAttributes(context: HandoffContext, fits: (attrs: Record<string, unknown>) => boolean = (a) => JSON.stringify(a).length <= TASK_ATTRIBUTES_MAX): Record<string, unknown> {
+  const build = (transcript: HandoffContext['transcript'], sessionAttributes: HandoffContext['sessionAttributes'], slots: HandoffContext['slots']) => ({
+    type: 'inbound',
+    ...(context.callerId ? { name: context.callerId, from: context.callerId } : {}),
+    ...(context.platformCallId ? { call_sid: context.platformCallId } : {}),
+    lex: { reason: context.reason, intent: context.intentName, slots, sessionAttributes, transcript },
+  });
   const transcript = [...context.transcript];
   for (;;) {
-    const attrs = {
-      type: 'inbound',
-      ...(context.callerId ? { name: context.callerId, from: context.callerId } : {}),
-      ...(context.platformCallId ? { call_sid: context.platformCallId } : {}),
-      lex: { reason: context.reason, intent: context.intentName, slots: context.slots, sessionAttributes: context.sessionAttributes, transcript },
-    };
-    if (JSON.stringify(attrs).length <= TASK_ATTRIBUTES_MAX || transcript.length === 0) return attrs;
+    const attrs = build(transcript, context.sessionAttributes, context.slots);
+    if (fits(attrs)) return attrs;
+    if (transcript.length === 0) break;
     transcript.shift();
   }
+  const lean = build([], undefined, context.slots);
+  return fits(lean) ? lean : build([], undefined, undefined);
 }
 
 /** Custom SIP headers of a hand-off to a SIP destination: the rule and the intent, short. */
@@ -56,8 +72,10 @@ export function handoffTwiml(to: HandoffDestination, context: HandoffContext): s
     }
     case 'queue':
       return `<Response><Enqueue>${xml(to.name)}</Enqueue></Response>`;
-    case 'workflow':
-      return `<Response><Enqueue workflowSid="${xml(to.sid)}"><Task>${xml(JSON.stringify(taskAttributes(context)))}</Task></Enqueue></Response>`;
+    case 'workflow': {
+      const enqueue = (attrs: Record<string, unknown>) => `<Response><Enqueue workflowSid="${xml(to.sid)}"><Task>${xmlText(JSON.stringify(attrs))}</Task></Enqueue></Response>`;
+      return enqueue(taskAttributes(context, (attrs) => JSON.stringify(attrs).length <= TASK_ATTRIBUTES_MAX && enqueue(attrs).length <= TWIML_MAX));
+    }
     default: {
       const never: never = to;
       return never;

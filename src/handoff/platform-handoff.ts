@@ -7,6 +7,8 @@ import { handoffNcco, handoffTwiml } from './handoff-payloads.js';
 import { createTwilioCallUpdater, type TwilioCallUpdater } from './twilio-voice.js';
 import { createVonageTransferer, type VonageTransferer } from './vonage-voice.js';
 
+const CALL_SID_RE = /^CA[0-9a-fA-F]{32}$/;
+
 /**
  * The platform side of voice hand-offs for a connector (app.ts puts it in `ConnectorContext`):
  * with Vonage application credentials a Vonage call is transferred (`call_uuid` and a phone or
@@ -34,8 +36,10 @@ export function createPlatformHandoff(config: Config, clock: Clock, logger: Logg
     if (!to || !req.platformCallId) return 'close';
     if (req.platform === 'vonage' && vonage && handoffNcco(to, req.context)) return 'vonage-transfer';
     if (req.platform === 'twilio' && twilio) {
-      // Credentials of one account cannot update another account's call.
-      if (req.accountSid && req.accountSid !== h.twilio!.accountSid) {
+      // The CallSid goes into the Calls API path: only a CallSid does (the client's `start` says it).
+      if (!CALL_SID_RE.test(req.platformCallId)) return 'close';
+      // Credentials of one account cannot update another account's call (Twilio's start always names the account).
+      if (req.accountSid !== h.twilio!.accountSid) {
         log.warn({ reason: 'account mismatch' }, 'Twilio call of another account: handing off by closing the stream');
         return 'close';
       }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
-import { type CallEventSink, fanOut, NO_EVENTS } from '../call/call-events.js';
+import { type CallEventSink, type CallEventSinkFactory, type CallEventSource, fanOut, NO_EVENTS } from '../call/call-events.js';
 import { ConfigFieldError, parseCallConfig, type CallConfig } from '../call/call-config.js';
 import { CallLimits } from '../call/call-limits.js';
 import { CloseCodes, closeCodeLabel, closeReason, type CloseSpec, reasonOfCode } from '../call/close-codes.js';
@@ -181,7 +181,7 @@ export class CallConnection {
     this.transport = transport;
     const log = this.log.child({ platform: transport.platform });
     const source = { callId: this.callId, route: this.route.api, platform: transport.platform, eventsUrl: call.eventsUrl, live: transport.events };
-    this.events = fanOut(ctx.eventSinks.map((make) => make(source)).filter((s): s is CallEventSink => s !== undefined));
+    this.events = fanOut(ctx.eventSinks.map((make) => this.sinkOf(make, source)).filter((s): s is CallEventSink => s !== undefined));
     const deps = {
       events: this.events,
       clock: ctx.clock,
@@ -204,6 +204,16 @@ export class CallConnection {
     ctx.metrics.calls.inc({ platform: transport.platform, route: this.route.api });
     log.info({ rateHz: transport.rateHz, region: call.awsRegion, bargeIn: call.bargeIn }, 'call started');
     this.events.emit({ type: 'call.started', platform: transport.platform, route: this.route.api, rateHz: transport.rateHz });
+  }
+
+  /** One consumer's sink for this call; a factory that throws gives none (logged), never a failed call. */
+  private sinkOf(make: CallEventSinkFactory, source: CallEventSource): CallEventSink | undefined {
+    try {
+      return make(source);
+    } catch (err) {
+      this.log.warn({ err: { name: (err as Error)?.name } }, 'event sink not created');
+      return undefined;
+    }
   }
 
   /** Stops the session once, whoever ended the call. */

@@ -15,6 +15,7 @@ const AWS_TOKEN = 'IQoJb3JpZ2luX2VjHANDOFFSESSIONTOKENmustNotLeak';
 const EVENTS_SECRET = 'events-hmac-secret-must-not-leak-01';
 const ACCOUNT = `AC${'c'.repeat(32)}`;
 const TWILIO_TOKEN = 'twilio-token-that-must-not-leak-0001';
+const CONN_TOKEN = 'connector-token-that-must-not-leak-01';
 const APP_ID = randomUUID();
 const keys = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
 /** A line from the middle of the private key: any part of it in a log is a leak. */
@@ -31,6 +32,7 @@ beforeAll(async () => {
   stack = await startStack({
     env: {
       LOG_LEVEL: 'trace',
+      CONNECTOR_AUTH_TOKEN: CONN_TOKEN,
       EVENTS_URL: receiver.url,
       EVENTS_SECRET,
       HANDOFF_TWILIO_ACCOUNT_SID: ACCOUNT,
@@ -50,7 +52,7 @@ afterAll(async () => {
   await Promise.all([receiver.close(), twilio.close(), vonage.close()]);
 });
 
-const creds = { aws_key: KEY, aws_secret: AWS_SECRET, aws_session_token: AWS_TOKEN };
+const creds = { aws_key: KEY, aws_secret: AWS_SECRET, aws_session_token: AWS_TOKEN, token: CONN_TOKEN };
 
 describe('secrets never leak through hand-offs and events', () => {
   it('transfers, call updates, failed platform requests and their events at trace level carry no secret, token, key or JWT', async () => {
@@ -89,7 +91,7 @@ describe('secrets never leak through hand-offs and events', () => {
     const events = receiver.received.map((r) => r.body).join('\n');
     const metrics = await (await fetch(stack.httpUrl + '/metrics')).text();
     const fakes = JSON.stringify({ twilio: twilio.requests, vonage: vonage.requests });
-    for (const secret of [AWS_SECRET, AWS_TOKEN, EVENTS_SECRET, TWILIO_TOKEN, KEY_LINE, 'PRIVATE KEY']) {
+    for (const secret of [AWS_SECRET, AWS_TOKEN, EVENTS_SECRET, TWILIO_TOKEN, CONN_TOKEN, KEY_LINE, 'PRIVATE KEY']) {
       expect(logs).not.toContain(secret);
       expect(events).not.toContain(secret);
       expect(metrics).not.toContain(secret);

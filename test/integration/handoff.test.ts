@@ -16,6 +16,8 @@ const ACCOUNT = `AC${'a'.repeat(32)}`;
 const TOKEN = 'twilio-auth-token-for-tests';
 const APP_ID = randomUUID();
 const WORKFLOW = `WW${'b'.repeat(32)}`;
+// Platform credentials are accepted only behind authentication (handoff-config.ts): the calls present the token.
+const CONN = 'handoff-connector-token-0001';
 const keys = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
 
 let stack: Stack;
@@ -30,6 +32,7 @@ beforeAll(async () => {
     env: {
       EVENTS_URL: receiver.url,
       EVENTS_SECRET: SECRET,
+      CONNECTOR_AUTH_TOKEN: CONN,
       HANDOFF_TWILIO_ACCOUNT_SID: ACCOUNT,
       HANDOFF_TWILIO_AUTH_TOKEN: TOKEN,
       TWILIO_API_BASE_URL: twilio.url,
@@ -98,7 +101,7 @@ describe.each(['v1', 'v2', 'conversation'] as const)('hand-off on the %s route',
     const callerId = `+4477009001${route.length}1`;
     const phone = await VonagePhone.connect(stack.wsUrl + ROUTES[route](session), {
       rateHz: 16000,
-      headers: demoHeaders({ call_uuid: callUuid, caller_id: callerId, handoff_to: '+447700900999', welcome_message: route === 'conversation' ? 'Welcome.' : undefined }),
+      headers: demoHeaders({ token: CONN, call_uuid: callUuid, caller_id: callerId, handoff_to: '+447700900999', welcome_message: route === 'conversation' ? 'Welcome.' : undefined }),
     });
     const replies = await orderRosesThenAgent(phone, route, session, 16000);
     const closed = await phone.closed;
@@ -116,7 +119,10 @@ describe.each(['v1', 'v2', 'conversation'] as const)('hand-off on the %s route',
     const callerId = `+1555000100${route.length}`;
     const phone = await TwilioPhone.connect(stack.wsUrl + ROUTES[route](session), {
       accountSid: ACCOUNT,
-      customParameters: demoHeaders({ caller_id: callerId, handoff_to: `workflow:${WORKFLOW}`, ...(route === 'conversation' ? { welcome_message: 'Welcome.' } : {}) }) as Record<string, string>,
+      customParameters: demoHeaders({ token: CONN, caller_id: callerId, handoff_to: `workflow:${WORKFLOW}`, ...(route === 'conversation' ? { welcome_message: 'Welcome.' } : {}) }) as Record<
+        string,
+        string
+      >,
     });
     const replies = await orderRosesThenAgent(phone, route, session, 8000);
     const closed = await phone.closed;
@@ -144,7 +150,7 @@ describe('hand-off without platform credentials, by the session attribute, and w
   it('Vonage without call_uuid: closes with 4010 so the NCCO continues; the HelpDesk bot hands off by its handoff attribute', async () => {
     const session = 'handoff-attr-v2';
     const path = ROUTES.v2(session).replace('ORDERFLWRS', 'HELPDESKBT');
-    const phone = await VonagePhone.connect(stack.wsUrl + path, { rateHz: 8000, headers: demoHeaders({ caller_id: '+447700900555' }) });
+    const phone = await VonagePhone.connect(stack.wsUrl + path, { rateHz: 8000, headers: demoHeaders({ token: CONN, caller_id: '+447700900555' }) });
     stack.emu.session(session).script.push('I have a problem with my router');
     phone.sendAudio(utterance('I have a problem with my router', 8000));
     const reply = await phone.nextReply();
@@ -160,7 +166,7 @@ describe('hand-off without platform credentials, by the session attribute, and w
       const session = 'handoff-twilio-fail';
       const phone = await TwilioPhone.connect(stack.wsUrl + ROUTES.v1(session), {
         accountSid: ACCOUNT,
-        customParameters: demoHeaders({ caller_id: '+15550009999', handoff_to: '+15550001111' }) as Record<string, string>,
+        customParameters: demoHeaders({ token: CONN, caller_id: '+15550009999', handoff_to: '+15550001111' }) as Record<string, string>,
       });
       stack.emu.session(session).script.push('talk to an agent');
       phone.sendAudio(utterance('talk to an agent', 8000));

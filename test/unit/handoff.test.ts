@@ -149,7 +149,12 @@ describe('server settings', () => {
     expect(c.twilio).toMatchObject({ accountSid: `AC${'a'.repeat(32)}`, username: `AC${'a'.repeat(32)}` });
     expect(c.twilio!.password.reveal()).toBe('tok');
     expect(JSON.stringify(c)).not.toContain('tok');
-    const k = loadHandoffConfig({ HANDOFF_TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`, HANDOFF_TWILIO_API_KEY_SID: `SK${'b'.repeat(32)}`, HANDOFF_TWILIO_API_KEY_SECRET: 'ks' });
+    const k = loadHandoffConfig({
+      HANDOFF_TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`,
+      HANDOFF_TWILIO_API_KEY_SID: `SK${'b'.repeat(32)}`,
+      HANDOFF_TWILIO_API_KEY_SECRET: 'ks',
+      CONNECTOR_AUTH_TOKEN: 'c',
+    });
     expect(k.twilio!.username).toBe(`SK${'b'.repeat(32)}`);
   });
 });

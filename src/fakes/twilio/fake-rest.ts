@@ -218,13 +218,15 @@ function webhooks(ctx: FakeRestContext, res: ServerResponse, c: FakeConversation
   return json(res, 200, webhookJson(c, c.webhooks[i]));
 }
 
-/** Calls API update (protocols-chat-handoff.md §4.1): `Twiml` and `Url` are mutually exclusive; the update is recorded. */
+/** Calls API update (protocols-chat-handoff.md §4.1): `Twiml` and `Url` are mutually exclusive, `Twiml` at most 4,000 characters; the update is recorded. */
 function updateCall(ctx: FakeRestContext, res: ServerResponse, account: string, pathAccount: string, callSid: string, form: Record<string, string | string[]>): number {
   if (pathAccount !== account) return twilioError(res, 404, 20404, 'The requested resource was not found');
   const twiml = form.Twiml === undefined ? undefined : String(form.Twiml);
   const url = form.Url === undefined ? undefined : String(form.Url);
   if (twiml !== undefined && url !== undefined) return twilioError(res, 400, 21626, 'Twiml and Url are mutually exclusive');
   if (twiml !== undefined && !/^\s*(<\?xml[^>]*>\s*)?<Response>[\s\S]*<\/Response>\s*$/.test(twiml)) return twilioError(res, 400, 12100, 'Document parse failure');
+  // Twilio error 32018: "Twiml size exceeded maximum allowed value of 4000 characters" (its HTTP status is UNVERIFIED: 400 here).
+  if (twiml !== undefined && twiml.length > 4000) return twilioError(res, 400, 32018, 'Twiml size exceeded maximum allowed value of 4000 characters');
   const update = { accountSid: account, callSid, twiml, url, status: form.Status === undefined ? undefined : String(form.Status) };
   ctx.store.callUpdates.push(update);
   ctx.store.record('call.updated', account, undefined, { ...update });
