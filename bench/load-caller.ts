@@ -29,14 +29,33 @@ export function turnAudio(rateHz: number): Buffer {
   return Buffer.from(out.buffer);
 }
 
+/** What a caller measured against an echoing server (the floor): one frame back per frame sent. */
+export interface EchoStats {
+  sent: number;
+  received: number;
+  /** Send-to-echo time of each frame, ms. */
+  latencyMs: number[];
+  /** Inter-arrival deviation from 20 ms of echoed frames, ms. */
+  jitterMs: number[];
+}
+
 /**
  * A benchmark caller speaking the Vonage protocol: sends one 20 ms frame per tick (the
  * generator's real-time clock), keeps only arrival times of reply frames, echoes notify.
+ * With `echo` set it talks to a server that returns every frame (the floor): the same
+ * script repeats with the connector's turn-cycle silence in between, and each frame's
+ * round trip is measured instead of turns.
  */
 export class BenchCall {
   readonly turns: TurnSample[] = [];
   failed = 0;
   closedCode: number | undefined;
+  /** Set by `open` when echo mode is on. */
+  echo: (EchoStats & { pauseFrames: number }) | undefined;
+  private sentAt: number[] = [];
+  private sentHead = 0;
+  private lastEcho = 0;
+  private pauseLeft = 0;
   private readonly frameBytes: number;
   private readonly silence: Buffer;
   private pos = 0;
@@ -57,7 +76,11 @@ export class BenchCall {
   ) {
     this.frameBytes = (rateHz / 50) * 2;
     this.silence = Buffer.alloc(this.frameBytes);
-    ws.on('message', (data: Buffer, isBinary) => (isBinary ? this.arrivals.push(performance.now()) : this.onText(data.toString())));
+    ws.on('message', (data: Buffer, isBinary) => {
+      if (!isBinary) return this.onText(data.toString());
+      if (this.echo) return this.onEcho();
+      this.arrivals.push(performance.now());
+    });
     ws.on('close', (code) => (this.closedCode = code));
   }
 
@@ -74,9 +97,22 @@ export class BenchCall {
     });
   }
 
+  /** Echo mode: measure round trips; `pauseMs` of silence follow each pass of the script. */
+  measureEcho(pauseMs: number): void {
+    this.echo = { sent: 0, received: 0, latencyMs: [], jitterMs: [], pauseFrames: Math.round(pauseMs / 20) };
+  }
+
+  /** Clears the echo samples (the end of the warm-up); counts of frames are kept. */
+  resetEchoSamples(): void {
+    if (!this.echo) return;
+    this.echo.latencyMs = [];
+    this.echo.jitterMs = [];
+  }
+
   /** Sends the next frame (speech script, or silence while waiting for the reply). */
   tick(now: number): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
+    if (this.echo) return this.echoTick(now);
     if (this.startDelayFrames > 0) {
       this.startDelayFrames--;
       this.ws.send(this.silence);
@@ -103,6 +139,38 @@ export class BenchCall {
 
   close(): void {
     this.ws.close(1000);
+  }
+
+  private echoTick(now: number): void {
+    const e = this.echo!;
+    let frame = this.silence;
+    if (this.startDelayFrames > 0) this.startDelayFrames--;
+    else if (this.pauseLeft > 0) this.pauseLeft--;
+    else {
+      frame = this.script.subarray(this.pos, this.pos + this.frameBytes);
+      this.pos += this.frameBytes;
+      if (this.pos >= this.script.length) {
+        this.pos = 0;
+        this.pauseLeft = e.pauseFrames;
+      }
+    }
+    this.ws.send(frame);
+    e.sent++;
+    this.sentAt.push(now);
+  }
+
+  private onEcho(): void {
+    const e = this.echo!;
+    const now = performance.now();
+    e.received++;
+    const sentAt = this.sentAt[this.sentHead++];
+    if (sentAt !== undefined) e.latencyMs.push(now - sentAt);
+    if (this.lastEcho > 0) e.jitterMs.push(Math.abs(now - this.lastEcho - 20));
+    this.lastEcho = now;
+    if (this.sentHead > 4096) {
+      this.sentAt = this.sentAt.slice(this.sentHead);
+      this.sentHead = 0;
+    }
   }
 
   private onText(text: string): void {

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { cpuMs, rssKiB, spawnService, type Child } from './lib/procs.js';
 import { pct, summary } from './lib/stats.js';
 import { DEMO_KEY } from '../src/emulator/sigv4.js';
+import type { FloorResult } from './floor.js';
 
 /** A load profile. */
 export interface LoadOptions {
@@ -30,14 +31,20 @@ export interface LoadResult {
   framesLost: number;
   framesDuplicated: number;
   connector: { cpuMsPerCallSecond: number; rssKiBPerCall: number; rssBaselineMiB: number; eventLoopDelayP99Ms: number; pinned: boolean };
-  generator: { latenessMs: ReturnType<typeof summary> };
+  /** The generator's lateness, and the CPU (share of one core) of the generator and the emulator, which share the other core. */
+  generator: { latenessMs: ReturnType<typeof summary>; cpuShare?: number; emulatorCpuShare?: number };
   unexpectedCloses: number;
+  /** The floor measured in the same run with the same profile (bench/floor.ts), when run. */
+  floor?: FloorResult;
+  /** Connector CPU per call-second ÷ the floor's. */
+  cpuRatioToFloor?: number;
 }
 
 const SILENCE_MS = 400;
 const CONVERSATION_END_MS = 600;
 
-async function scrapeEventLoopP99(url: string): Promise<number> {
+/** The server's `nodejs_eventloop_lag_p99_seconds` in ms (reading it resets the histogram). */
+export async function scrapeEventLoopP99(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
   const m = /^nodejs_eventloop_lag_p99_seconds (\S+)$/m.exec(text);
   return m ? Number(m[1]) * 1000 : NaN;
@@ -71,41 +78,69 @@ export async function startServices(o: LoadOptions): Promise<{ emulator: Child; 
   return { emulator, connector, pinned };
 }
 
-/** Runs `o.calls` simulated Vonage calls in real time against running services. */
-export async function runLoad(o: LoadOptions, services: { connector: Child; pinned: boolean }): Promise<LoadResult> {
-  const { connector } = services;
-  const pid = connector.proc.pid!;
-  const path = o.route === 'v1' ? '/bot/OrderFlowers/alias/%24LATEST/user/SESSION/content' : `/bots/ORDERFLWRS/botAliases/TSTALIASID/botLocales/en_US/sessions/SESSION/${o.route === 'v2' ? 'utterance' : 'conversation'}`;
-  const wsBase = connector.url.replace('http', 'ws');
-  const headers = { aws_key: DEMO_KEY.accessKeyId, aws_secret: DEMO_KEY.secretAccessKey, barge_in: false };
+/** The Vonage first-message headers of every benchmark call. */
+export const CALL_HEADERS = { aws_key: DEMO_KEY.accessKeyId, aws_secret: DEMO_KEY.secretAccessKey, barge_in: false };
+
+/** Opens `o.calls` callers (half 8 kHz, half 16 kHz per `o.mix16k`), first turns spread over one turn cycle. */
+export async function openCalls(o: LoadOptions, url: (i: number) => string): Promise<BenchCall[]> {
   const scripts = new Map([8000, 16000].map((r) => [r, turnAudio(r)]));
-  const rssBaseline = rssKiB(pid);
   const calls: BenchCall[] = [];
   // Real callers are not synchronised: spread the first turns over one turn cycle
   // (1.8 s of speech + silence_time + Lex delay + the reply), interleaving 8 and 16 kHz.
-  const cycleMs = 1800 + SILENCE_MS + o.emulatorDelayMs + o.replyMs;
+  const cycleMs = turnCycleMs(o);
   for (let i = 0; i < o.calls; i++) {
     const rate = Math.floor((i + 1) * o.mix16k) > Math.floor(i * o.mix16k) ? 16000 : 8000;
-    const url = `${wsBase}${path.replace('SESSION', `bench-${process.pid}-${i}`)}`;
-    calls.push(await BenchCall.open(url, rate, headers, scripts.get(rate)!, 5, 10_000, (i / o.calls) * cycleMs));
+    calls.push(await BenchCall.open(url(i), rate, CALL_HEADERS, scripts.get(rate)!, 5, 10_000, (i / o.calls) * cycleMs));
   }
-  // Real-time generator: one frame per call per 20 ms deadline; lateness is measured.
+  return calls;
+}
+
+/** One turn of a benchmark call: 1.8 s of script, silence_time, Lex delay and the reply, ms. */
+export function turnCycleMs(o: LoadOptions): number {
+  return 1800 + SILENCE_MS + o.emulatorDelayMs + o.replyMs;
+}
+
+/** What the real-time generator measured of one server process over the measured window. */
+export interface Driven {
+  lateness: number[];
+  cpuMs: number;
+  rssKiB: number;
+  rssBaselineKiB: number;
+  loopP99Ms: number;
+  /** CPU of this process (the generator) over the window, as a share of one core. */
+  generatorCpuShare: number;
+  /** CPU of `peer` (the emulator) over the window, as a share of one core. */
+  peerCpuShare?: number;
+}
+
+/**
+ * The real-time generator: one frame per call per 20 ms deadline on the monotonic clock,
+ * for the warm-up and then the measured window; the server's CPU time, RSS and event-loop
+ * delay are read at the window's edges. `onMeasure` runs when the window opens.
+ */
+export async function drive(o: LoadOptions, calls: BenchCall[], server: Child, rssBaselineKiB: number, onMeasure: () => void, peer?: Child): Promise<Driven> {
+  const pid = server.proc.pid!;
   const lateness: number[] = [];
   const t0 = performance.now();
   const warmupEnd = t0 + o.warmupS * 1000;
   const end = t0 + (o.warmupS + o.durationS) * 1000;
   let next = t0;
   let cpuStart = 0;
+  let peerStart = 0;
+  let genStart = process.cpuUsage();
+  let windowStart = 0;
   let measuring = false;
-  let turnsAtStart: number[] = [];
   await new Promise<void>((resolve) => {
     const tick = (): void => {
       const now = performance.now();
       if (!measuring && now >= warmupEnd) {
         measuring = true;
         cpuStart = cpuMs(pid);
-        turnsAtStart = calls.map((c) => c.turns.length);
-        void scrapeEventLoopP99(connector.url); // resets the event-loop histogram
+        if (peer) peerStart = cpuMs(peer.proc.pid!);
+        genStart = process.cpuUsage();
+        windowStart = now;
+        onMeasure();
+        void scrapeEventLoopP99(server.url); // resets the event-loop histogram
       }
       if (now >= end) return resolve();
       while (next <= now) {
@@ -117,9 +152,24 @@ export async function runLoad(o: LoadOptions, services: { connector: Child; pinn
     };
     tick();
   });
-  const cpuEnd = cpuMs(pid);
+  const cpuMsUsed = cpuMs(pid) - cpuStart;
+  const windowMs = performance.now() - windowStart;
+  const gen = process.cpuUsage(genStart);
+  const share = (ms: number) => Math.round((ms / windowMs) * 100) / 100;
+  const peerCpuShare = peer ? share(cpuMs(peer.proc.pid!) - peerStart) : undefined;
   const rss = rssKiB(pid);
-  const loopP99 = await scrapeEventLoopP99(connector.url);
+  return { lateness, cpuMs: cpuMsUsed, rssKiB: rss, rssBaselineKiB, loopP99Ms: await scrapeEventLoopP99(server.url), generatorCpuShare: share((gen.user + gen.system) / 1000), peerCpuShare };
+}
+
+/** Runs `o.calls` simulated Vonage calls in real time against running services. */
+export async function runLoad(o: LoadOptions, services: { connector: Child; emulator?: Child; pinned: boolean }): Promise<LoadResult> {
+  const { connector } = services;
+  const path = o.route === 'v1' ? '/bot/OrderFlowers/alias/%24LATEST/user/SESSION/content' : `/bots/ORDERFLWRS/botAliases/TSTALIASID/botLocales/en_US/sessions/SESSION/${o.route === 'v2' ? 'utterance' : 'conversation'}`;
+  const wsBase = connector.url.replace('http', 'ws');
+  const rssBaseline = rssKiB(connector.proc.pid!);
+  const calls = await openCalls(o, (i) => `${wsBase}${path.replace('SESSION', `bench-${process.pid}-${i}`)}`);
+  let turnsAtStart: number[] = [];
+  const d = await drive(o, calls, connector, rssBaseline, () => (turnsAtStart = calls.map((c) => c.turns.length)), services.emulator);
   const turns: TurnSample[] = calls.flatMap((c, i) => c.turns.slice(turnsAtStart[i]));
   for (const c of calls) c.close();
   const expectedFrames = o.replyMs / 20;
@@ -134,13 +184,13 @@ export async function runLoad(o: LoadOptions, services: { connector: Child; pinn
     framesLost: turns.reduce((n, t) => n + Math.max(0, expectedFrames - t.frames), 0),
     framesDuplicated: turns.reduce((n, t) => n + Math.max(0, t.frames - expectedFrames), 0),
     connector: {
-      cpuMsPerCallSecond: Math.round(((cpuEnd - cpuStart) / (o.calls * o.durationS)) * 1000) / 1000,
-      rssKiBPerCall: Math.round((rss - rssBaseline) / o.calls),
+      cpuMsPerCallSecond: Math.round((d.cpuMs / (o.calls * o.durationS)) * 1000) / 1000,
+      rssKiBPerCall: Math.round((d.rssKiB - rssBaseline) / o.calls),
       rssBaselineMiB: Math.round(rssBaseline / 1024),
-      eventLoopDelayP99Ms: Math.round(loopP99 * 10) / 10,
+      eventLoopDelayP99Ms: Math.round(d.loopP99Ms * 10) / 10,
       pinned: services.pinned,
     },
-    generator: { latenessMs: summary(lateness) },
+    generator: { latenessMs: summary(d.lateness), cpuShare: d.generatorCpuShare, emulatorCpuShare: d.peerCpuShare },
     unexpectedCloses: calls.filter((c) => c.closedCode !== undefined && c.closedCode !== 1000).length,
   };
 }

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { machine, table } from './lib/machine.js';
 import { runMicro } from './micro.js';
 import { meetsSlo, runLoad, startServices, type LoadOptions, type LoadResult } from './load.js';
+import { floorMeetsSlo, runFloor, startFloor, type FloorResult } from './floor.js';
 import { runVadCli } from './vad/run-vad.js';
 
 const USAGE = `npm run bench -- [options]
@@ -10,6 +11,9 @@ const USAGE = `npm run bench -- [options]
   --micro            micro-benchmarks only
   --smoke            20 calls for 20 s, no micro; exits 1 on any lost frame or failed turn
   --find-max         ramp the number of calls until the SLO breaks; report calls per connector core
+                     (and the floor's maximum on the same core)
+  --no-micro         skip the micro-benchmarks of the default profile
+  --no-floor         skip the floor baseline (bench/floor-server.ts) that every load run is compared with
   --vad              utterance detection on a generated noisy corpus (--vad --help for its options)
   --calls N --duration S --mix16k F --route v1|v2|conversation --delay MS --reply-ms MS --no-pin`;
 
@@ -27,8 +31,31 @@ function row(r: LoadResult): Record<string, unknown> {
     'rss KiB/call': r.connector.rssKiBPerCall,
     'loop p99 ms': r.connector.eventLoopDelayP99Ms,
     'gen late p50/p99/max ms': `${r.generator.latenessMs.p50}/${r.generator.latenessMs.p99}/${r.generator.latenessMs.max}`,
+    'gen/emu cpu': `${r.generator.cpuShare}/${r.generator.emulatorCpuShare}`,
     SLO: meetsSlo(r) ? 'met' : 'broken',
+    ...(r.floor ? { 'floor cpu': r.floor.cpuMsPerCallSecond, 'x floor': r.cpuRatioToFloor } : {}),
   };
+}
+
+function floorRow(f: FloorResult): Record<string, unknown> {
+  return {
+    calls: f.calls,
+    server: 'floor',
+    'echo p50/p95/p99/max ms': `${f.echoMs.p50}/${f.echoMs.p95}/${f.echoMs.p99}/${f.echoMs.max}`,
+    'jitter p50/p99 ms': `${f.jitterMs.p50}/${f.jitterMs.p99}`,
+    'lost/sent': `${f.framesLost}/${f.framesSent}`,
+    'cpu ms/call-s': f.cpuMsPerCallSecond,
+    'rss KiB/call': f.rssKiBPerCall,
+    'loop p99 ms': f.eventLoopDelayP99Ms,
+    'gen late p50/p99/max ms': `${f.generator.latenessMs.p50}/${f.generator.latenessMs.p99}/${f.generator.latenessMs.max}`,
+    'gen cpu': f.generator.cpuShare,
+    SLO: floorMeetsSlo(f) ? 'met' : 'broken',
+  };
+}
+
+/** Attaches the floor run to the connector run of the same profile. */
+function withFloor(r: LoadResult, f: FloorResult): LoadResult {
+  return { ...r, floor: f, cpuRatioToFloor: Math.round((r.connector.cpuMsPerCallSecond / f.cpuMsPerCallSecond) * 100) / 100 };
 }
 
 async function main(): Promise<void> {
@@ -45,6 +72,8 @@ async function main(): Promise<void> {
       delay: { type: 'string', default: '150' },
       'reply-ms': { type: 'string', default: '2000' },
       'no-pin': { type: 'boolean', default: false },
+      'no-floor': { type: 'boolean', default: false },
+      'no-micro': { type: 'boolean', default: false },
       out: { type: 'string', default: 'bench/results' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -55,7 +84,7 @@ async function main(): Promise<void> {
   mkdirSync(values.out!, { recursive: true });
   console.log(`machine: ${m.cpu} x${m.cores}, ${m.memGiB} GiB, node ${m.node}, ${m.platform}`);
   const result: Record<string, unknown> = { machine: m };
-  if (!values.smoke) {
+  if (!values.smoke && !values['no-micro']) {
     result.micro = await runMicro();
     if (values.micro) {
       writeFileSync(`${values.out}/micro-${stamp}.json`, JSON.stringify(result, null, 2) + '\n');
@@ -74,24 +103,62 @@ async function main(): Promise<void> {
     warmupS: values.smoke ? 5 : 10,
   };
   const services = await startServices(base);
+  // The floor runs on the connector's core, idle while the connector is measured and vice versa.
+  const floor = values['no-floor'] ? undefined : await startFloor(base.pinCore, { LOG_LEVEL: 'info', NODE_ENV: 'production' });
+  const pause = () => new Promise((res) => setTimeout(res, 2000));
   try {
     const runs: LoadResult[] = [];
     if (values['find-max']) {
       let lastOk: LoadResult | undefined;
-      for (const calls of [100, 200, 400, 600, 800, 1000, 1200, 1500, 2000]) {
-        console.log(`\nfind-max: ${calls} calls ...`);
-        const r = await runLoad({ ...base, calls, durationS: Number(values.duration ?? 20), warmupS: 5 }, services);
-        runs.push(r);
-        table([row(r)]);
-        if (!meetsSlo(r)) break;
-        lastOk = r;
-        await new Promise((res) => setTimeout(res, 2000));
+      let floorOk: FloorResult | undefined;
+      let connectorBroke = false;
+      let floorBroke = !floor;
+      const floorRuns: FloorResult[] = [];
+      for (const calls of [100, 200, 400, 600, 800, 1000, 1200, 1500, 2000, 2500, 3000]) {
+        if (connectorBroke && floorBroke) break;
+        const step = { ...base, calls, durationS: Number(values.duration ?? 20), warmupS: 5 };
+        let r: LoadResult | undefined;
+        if (!connectorBroke) {
+          console.log(`\nfind-max: ${calls} calls ...`);
+          r = await runLoad(step, services);
+          connectorBroke = !meetsSlo(r);
+          if (!connectorBroke) lastOk = r;
+          await pause();
+        }
+        if (floor && !floorBroke) {
+          console.log(`find-max: floor, ${calls} calls ...`);
+          const f = await runFloor(step, floor);
+          floorBroke = !floorMeetsSlo(f);
+          if (!floorBroke) floorOk = f;
+          if (r) r = withFloor(r, f);
+          else floorRuns.push(f);
+          table([floorRow(f)]);
+          await pause();
+        }
+        if (r) {
+          runs.push(r);
+          table([row(r)]);
+        }
       }
-      result.findMax = { maxCallsWithinSlo: lastOk?.profile.calls ?? 0, connectorCores: services.pinned ? 1 : cores, note: 'the step after the last one within the SLO broke it (see runs)' };
-      console.log(`\nmax calls within the SLO on ${services.pinned ? 'one connector core' : `${cores} cores`}: ${lastOk?.profile.calls ?? 0}`);
+      const max = lastOk?.profile.calls ?? 0;
+      const floorMax = floorOk?.calls;
+      result.findMax = {
+        maxCallsWithinSlo: max,
+        connectorCores: services.pinned ? 1 : cores,
+        note: 'the step after the last one within the SLO broke it (see runs)',
+        ...(floor ? { floorMaxCallsWithinSlo: floorMax ?? 0, maxCallsShareOfFloor: floorMax ? Math.round((max / floorMax) * 100) / 100 : null, floorOnlyRuns: floorRuns } : {}),
+      };
+      console.log(`\nmax calls within the SLO on ${services.pinned ? 'one connector core' : `${cores} cores`}: ${max}${floor ? `; floor: ${floorMax ?? 0}` : ''}`);
     } else {
       console.log(`\nload: ${base.calls} calls (${Math.round(base.mix16k * 100)}% 16 kHz), ${base.route}, ${base.durationS} s measured after ${base.warmupS} s warm-up; emulator delay ${base.emulatorDelayMs} ms, replies ${base.replyMs} ms; connector ${services.pinned ? `pinned to core ${base.pinCore}` : 'not pinned'}`);
-      const r = await runLoad(base, services);
+      let r = await runLoad(base, services);
+      if (floor) {
+        await pause();
+        console.log(`floor: ${base.calls} calls, same profile ...`);
+        const f = await runFloor(base, floor);
+        table([floorRow(f)]);
+        r = withFloor(r, f);
+      }
       runs.push(r);
       table([row(r)]);
     }
@@ -104,6 +171,7 @@ async function main(): Promise<void> {
       process.exitCode = 1;
     }
   } finally {
+    await floor?.stop();
     await services.connector.stop();
     await services.emulator.stop();
   }

@@ -1,4 +1,16 @@
+import { execFileSync } from 'node:child_process';
 import os from 'node:os';
+
+/** The code measured: commit, plus `+dirty` when the code (src, bench, dependencies) had uncommitted changes. */
+function commit(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', 'src', 'bench', 'package.json', 'package-lock.json'], { encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${head}+dirty` : head;
+  } catch {
+    return 'unknown';
+  }
+}
 
 /** The machine and runtime a result was measured on (printed next to every figure). */
 export function machine(): Record<string, unknown> {
@@ -9,6 +21,7 @@ export function machine(): Record<string, unknown> {
     node: process.version,
     platform: `${os.platform()} ${os.release()}`,
     date: new Date().toISOString(),
+    commit: commit(),
   };
 }
 

@@ -4,6 +4,7 @@ import { LexRuntimeServiceClient } from '@aws-sdk/client-lex-runtime-service';
 import { LexRuntimeV2Client } from '@aws-sdk/client-lex-runtime-v2';
 import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
 import type { SdkLogger } from './sdk-logger.js';
+import { fastEventStreamOptions } from './lexv2/fast-event-stream.js';
 
 /** Server-side Lex settings (never per call: no endpoint comes from a caller). */
 export interface LexSettings {
@@ -12,6 +13,11 @@ export interface LexSettings {
   maxAttempts: number;
   /** Where the SDK's own log lines go (`sdkLogger`); without it the SDK writes some to the console. */
   logger?: SdkLogger;
+  /**
+   * StartConversation events encoded and signed by `fast-event-stream.ts` (default) rather
+   * than the SDK's generic pipeline; `false` is for A/B benchmarks.
+   */
+  fastEventStream?: boolean;
 }
 
 /** The call's own AWS identity: all a Lex client needs from the call. */
@@ -72,6 +78,7 @@ export function createLexClientFactory(s: LexSettings): LexClientFactory {
         maxAttempts: s.maxAttempts,
         logger: s.logger,
         requestHandler: streaming ? new NodeHttp2Handler({ requestTimeout: 0, sessionTimeout: 0, disableConcurrentStreams: true }) : http1(),
+        ...(streaming && s.fastEventStream !== false ? fastEventStreamOptions() : {}),
       }),
   };
 }
