@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { Secret } from '../chat/secret.js';
 import { type Env, envFail, envInt, envUrl } from './env.js';
 
@@ -54,21 +55,32 @@ function parseAllowlist(raw: string | undefined): AllowedOrigin[] {
 }
 
 /**
- * True when `url` (a call's `events_url`) is an http(s) URL without user info whose scheme,
- * host and port match an allow-list entry: the only way a caller can make the connector send
- * requests, so an NCCO cannot aim it at internal addresses (no open SSRF). Host names are
- * compared as written, not resolved.
+ * How the allow-list admits `url` (a call's `events_url`): `exact` when an entry names its
+ * origin, `wildcard` when only a `*.` entry covers its host, undefined when it is refused. Only
+ * http(s) URLs without user info whose scheme, host and port match an entry are admitted: the
+ * only way a caller can make the connector send requests, so an NCCO cannot aim it at internal
+ * addresses (no open SSRF). A wildcard never admits an IP literal, and what a wildcard admits
+ * is delivered to public addresses only (the name is resolved at connect time:
+ * `events/public-address.ts`), since whoever controls DNS under that domain chooses the address.
  */
-export function eventsUrlAllowed(url: string, allowlist: AllowedOrigin[]): boolean {
+export function eventsUrlAdmission(url: string, allowlist: AllowedOrigin[]): 'exact' | 'wildcard' | undefined {
   let u: URL;
   try {
     u = new URL(url);
   } catch {
-    return false;
+    return undefined;
   }
-  if (u.username || u.password) return false;
+  if (u.username || u.password) return undefined;
   const host = u.hostname.toLowerCase();
-  return allowlist.some((a) => a.protocol === u.protocol && a.port === u.port && (a.wildcard ? host.endsWith(`.${a.host}`) : host === a.host));
+  const origin = allowlist.filter((a) => a.protocol === u.protocol && a.port === u.port);
+  if (origin.some((a) => !a.wildcard && host === a.host)) return 'exact';
+  const literal = isIP(host.replace(/^\[|\]$/g, '')) !== 0;
+  return !literal && origin.some((a) => a.wildcard && host.endsWith(`.${a.host}`)) ? 'wildcard' : undefined;
+}
+
+/** True when the allow-list admits `url` (`eventsUrlAdmission`). */
+export function eventsUrlAllowed(url: string, allowlist: AllowedOrigin[]): boolean {
+  return eventsUrlAdmission(url, allowlist) !== undefined;
 }
 
 /** Reads `EVENTS_*`; throws CONFIG_INVALID naming the key. */

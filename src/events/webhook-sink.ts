@@ -1,7 +1,10 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../audio/clock.js';
 import type { CallEvent, CallEventSink, CallEventSinkFactory } from '../call/call-events.js';
-import type { EventsConfig } from '../call/events-config.js';
+import { type EventsConfig, eventsUrlAdmission } from '../call/events-config.js';
+import type { LookupFunction } from 'node:net';
+import { postOnce } from './post.js';
+import { publicOnlyLookup, type Resolver } from './public-address.js';
 import type { Metrics } from '../metrics.js';
 import { SIGNATURE_HEADER, signEvent, TIMESTAMP_HEADER } from './signature.js';
 
@@ -26,6 +29,8 @@ export interface WebhookSinkDeps {
   logger: Logger;
   /** Wall-clock epoch ms for timestamps (default `Date.now`); delivery timing uses `clock`. */
   wallClock?: () => number;
+  /** DNS for the public-address check of wildcard-admitted URLs (default `dns.lookup`; tests give their own). */
+  resolve?: Resolver;
 }
 
 /** The events webhook of a connector: a sink factory for `ConnectorContext.eventSinks`, and its shutdown. */
@@ -61,6 +66,8 @@ class DeliveryQueue {
     private readonly s: Shared,
     private readonly url: string,
     private readonly log: Logger,
+    /** Resolves names to public addresses only (URLs a wildcard entry admitted). */
+    private readonly lookup?: LookupFunction,
   ) {}
 
   get empty(): boolean {
@@ -129,18 +136,11 @@ class DeliveryQueue {
     const started = clock.now();
     let status: string;
     try {
-      const res = await fetch(this.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', [TIMESTAMP_HEADER]: String(ts), [SIGNATURE_HEADER]: signEvent(config.secret!.reveal(), ts, body), 'user-agent': 'lex-connector-events/1' },
-        body,
-        signal: abort.signal,
-        redirect: 'manual',
-      });
-      status = String(res.status);
-      // The status is the answer: the body is never read (a receiver could send gigabytes, or never end it).
-      await res.body?.cancel().catch(() => undefined);
+      const headers = { 'content-type': 'application/json', [TIMESTAMP_HEADER]: String(ts), [SIGNATURE_HEADER]: signEvent(config.secret!.reveal(), ts, body), 'user-agent': 'lex-connector-events/1' };
+      // The status is the answer: the body is never read and redirects are not followed.
+      status = String(await postOnce(this.url, headers, body, { signal: abort.signal, lookup: this.lookup }));
     } catch (err) {
-      status = abort.signal.aborted ? 'TIMEOUT' : String((err as { cause?: { code?: string } }).cause?.code ?? 'ERROR');
+      status = abort.signal.aborted ? 'TIMEOUT' : String((err as { code?: string }).code ?? 'ERROR');
     } finally {
       clock.clearTimer(timer);
       this.abort = undefined;
@@ -199,7 +199,9 @@ export function createWebhookSinks(deps: WebhookSinkDeps): WebhookSinks {
     const urls = [deps.config.url, source.eventsUrl].filter((u): u is string => u !== undefined && deps.config.secret !== undefined);
     if (urls.length === 0) return undefined;
     const log = deps.logger.child({ callId: source.callId, component: 'events' });
-    const queues = [...new Set(urls)].map((u) => new DeliveryQueue(s, u, log));
+    const publicOnly = publicOnlyLookup(deps.resolve);
+    // A URL only a wildcard entry admits goes to public addresses only; EVENTS_URL and exact entries are the operator's own choice.
+    const queues = [...new Set(urls)].map((u) => new DeliveryQueue(s, u, log, u !== deps.config.url && eventsUrlAdmission(u, deps.config.allowlist) === 'wildcard' ? publicOnly : undefined));
     let seq = 0;
     const sink: CallEventSink = {
       emit: (event) => {
