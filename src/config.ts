@@ -1,3 +1,4 @@
+import { type Env, envBool, envInt } from './call/env.js';
 import { LEX_IDS, ROUTE_KINDS, type CallRoute, type RouteKind } from './call/routes.js';
 import { ConnectorError } from './errors.js';
 import { loadChatConfig, type ChatConfig } from './chat/chat-config.js';
@@ -121,25 +122,8 @@ function isEmulatorVoice(v: string): v is EmulatorVoice {
   return (EMULATOR_VOICES as readonly string[]).includes(v);
 }
 
-type Env = Record<string, string | undefined>;
-
-function int(env: Env, key: string, def: number, min: number, max: number): number {
-  const raw = env[key];
-  if (raw === undefined || raw === '') return def;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new ConnectorError('CONFIG_INVALID', `${key} must be an integer from ${min} to ${max} (got "${raw}")`);
-  }
-  return n;
-}
-
-function bool(env: Env, key: string, def: boolean): boolean {
-  const raw = env[key]?.toLowerCase();
-  if (raw === undefined || raw === '') return def;
-  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
-  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
-  throw new ConnectorError('CONFIG_INVALID', `${key} must be true or false (got "${env[key]}")`);
-}
+const int = envInt;
+const bool = envBool;
 
 function url(env: Env, key: string): string | undefined {
   const raw = env[key];

@@ -17,6 +17,15 @@ export function envInt(env: Env, key: string, def: number, min: number, max: num
   return n;
 }
 
+/** A true/false key (`1`/`true`/`yes`/`on`, `0`/`false`/`no`/`off`); `def` when unset. */
+export function envBool(env: Env, key: string, def: boolean): boolean {
+  const raw = env[key]?.toLowerCase();
+  if (raw === undefined || raw === '') return def;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  return envFail(key, `must be true or false (got "${env[key]}")`);
+}
+
 /** An http(s) URL key without user info; undefined when unset. */
 export function envUrl(env: Env, key: string): string | undefined {
   const raw = env[key];
