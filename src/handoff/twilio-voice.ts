@@ -1,6 +1,5 @@
-import type { Clock } from '../audio/clock.js';
 import type { HandoffConfig } from '../call/handoff-config.js';
-import { createTwilioHttpClient } from '../chat/twilio-http-client.js';
+import { createTwilioHttpClient, type TwilioHttpOptions } from '../chat/twilio-http-client.js';
 import { ConnectorError } from '../errors.js';
 
 type TwilioFactory = typeof import('twilio');
@@ -13,14 +12,7 @@ function loadTwilio(): Promise<TwilioFactory> {
 }
 
 /** Settings of the REST transport (the chat channel's `TWILIO_*` transport keys). */
-export interface TwilioVoiceOptions {
-  baseUrl?: string;
-  timeoutMs: number;
-  maxAttempts: number;
-  retryBaseMs: number;
-  retryMaxMs: number;
-  clock: Clock;
-}
+export type TwilioVoiceOptions = Pick<TwilioHttpOptions, 'baseUrl' | 'timeoutMs' | 'maxAttempts' | 'retryBaseMs' | 'retryMaxMs' | 'clock'>;
 
 /** Updates live Twilio calls with new TwiML (Calls API `POST /2010-04-01/Accounts/{AC}/Calls/{CA}.json`, `Twiml=`). */
 export interface TwilioCallUpdater {
