@@ -40,8 +40,8 @@ export async function startStack(opts: { env?: Record<string, string>; clock?: C
     },
   });
   // The stack's clock runs 10x fast, and deadlines run on it: generous defaults keep a loaded
-  // machine from turning the product's short ones (first message 2 s, Lex 10 s: 0.2 s and 1 s
-  // real here) into 4004s and LEX_TIMEOUTs; tests of those deadlines set their own.
+  // machine from turning the product's short ones (first message 2 s, Lex 10 s, events 5 s: 0.2,
+  // 1 and 0.5 s real here) into 4004s, LEX_TIMEOUTs and retries; tests of those deadlines set their own.
   const config: Config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
@@ -49,6 +49,8 @@ export async function startStack(opts: { env?: Record<string, string>; clock?: C
     LOG_LEVEL: 'debug',
     FIRST_MESSAGE_TIMEOUT_MS: '30000',
     LEX_TIMEOUT_MS: '60000',
+    // An events attempt timing out under load is retried and then delivered twice (at least once).
+    EVENTS_TIMEOUT_MS: '60000',
     ...opts.env,
   });
   const connector = await createConnector({
