@@ -33,13 +33,14 @@ describe('Lex timeout counts from the end of the utterance', () => {
     const session = 'long-utterance';
     const phone = await VonagePhone.connect(stack.wsUrl + ROUTES.v2(session), { rateHz: 8000, headers: demoHeaders({ clip_max: 15000 }) });
     stack.emu.session(session).script.push('order flowers');
-    // About 2.5 s of speech: longer than the 1 s Lex timeout, plus 300 ms of Lex time.
-    const words = speech('I would like to order some flowers for my mother please today', 8000);
+    // Speech longer than the 1 s Lex timeout, plus 300 ms of Lex time.
+    const words = speech('I would like some flowers', 8000);
+    expect(words.length / 8000).toBeGreaterThan(1.5);
     await speakInRealTime(phone, pcm(noise(200, 8000), words, noise(800, 8000)), 8000);
-    const reply = phone.nextReply();
-    await until(async () => (await errorCount(stack, 'LEX_TIMEOUT')) > 0 || phone.frames.length > 0);
+    // The answer's first frames are enough (its whole playback would take seconds of real time).
+    await until(async () => (await errorCount(stack, 'LEX_TIMEOUT')) > 0 || phone.frames.length > 10);
     expect(await errorCount(stack, 'LEX_TIMEOUT')).toBe(0);
-    expect((await reply).frames.length).toBeGreaterThan(10);
+    expect(phone.frames.length).toBeGreaterThan(10);
     expect(stack.emu.session(session).recordings[0].pcm.length).toBeGreaterThan(words.length * 2);
     phone.hangUp();
   });
