@@ -73,10 +73,7 @@ export class UtteranceSession extends BaseSession {
   protected onBotFrame(frame: Int16Array): void {
     // Without barge-in, the caller is not heard while the bot is busy with a turn.
     const botBusy = (this.request !== undefined && this.request.endedAt !== undefined) || this.playback.speaking;
-    if (!this.call.bargeIn && botBusy) {
-      if (this.segmenter.inUtterance) this.segmenter.reset();
-      return;
-    }
+    if (!this.call.bargeIn && botBusy) return this.segmenter.background(frame);
     this.vad.score(frame, (speech) => {
       if (this.closed) return;
       const ev = this.segmenter.push(frame, speech);
