@@ -185,6 +185,7 @@ export class CallConnection {
     const deps = {
       events: this.events,
       clock: ctx.clock,
+      pacerTick: ctx.pacerTick,
       log,
       metrics: ctx.metrics,
       vad: ctx.vad,
