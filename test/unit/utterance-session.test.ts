@@ -172,7 +172,13 @@ describe('UtteranceSession', () => {
     for (let turn = 1; turn <= 4; turn++) {
       for (const part of script) send(part);
       expect(replies).toHaveLength(turn);
-      replies[turn - 1].resolve({ audio: (async function* () { yield new Uint8Array(64000); })(), audioRateHz: 16000, dialogClosed: false });
+      replies[turn - 1].resolve({
+        audio: (async function* () {
+          yield new Uint8Array(64000);
+        })(),
+        audioRateHz: 16000,
+        dialogClosed: false,
+      });
       await flush();
       // The caller hears the 2 s reply in silence, and answers as soon as its mark comes back.
       while (!controls.includes(`mark:reply-${turn}`)) {
