@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import { type Clock, systemClock } from './audio/clock.js';
+import { PacerTick } from './audio/pacer-tick.js';
 import { ResamplerFactory } from './audio/resampler.js';
 import { VadFactory } from './audio/vad.js';
 import { createLexClientFactory, type LexClientFactory } from './bots/lex-clients.js';
@@ -66,6 +67,7 @@ export async function createConnector(deps: ConnectorDeps): Promise<Connector> {
     config,
     logger,
     clock,
+    pacerTick: new PacerTick(clock),
     metrics,
     vad: await VadFactory.load(config.vadEngine),
     resamplers: await ResamplerFactory.load(config.resamplerQuality),

@@ -1,4 +1,5 @@
 import type { Clock } from './clock.js';
+import { PacerTick, type TickClient } from './pacer-tick.js';
 import { FRAME_MS } from './pcm.js';
 
 /** Pacer settings. */
@@ -8,6 +9,8 @@ export interface PacerOptions {
   /** Audio allowed to sit in the far end's buffer, in ms (default 100). */
   leadMs: number;
   clock: Clock;
+  /** The process's shared tick (`PacerTick` on `clock`); without one the pacer has a tick of its own. */
+  tick?: PacerTick;
   /** Sends one frame; returns false when the transport cannot take it (frame dropped). */
   send(frame: Buffer): boolean;
   /** Called once each time a reply that was `end()`ed has had its last frame sent. */
@@ -19,24 +22,31 @@ export interface PacerOptions {
 /**
  * Sends audio as exactly one 20 ms frame per message on a monotonic deadline: frame i of
  * a run is due at `t0 + (i+1)*20 - lead`, so the far end never holds more than `leadMs`.
- * After a stall the schedule is re-based instead of bursting the missed frames.
+ * After a stall the schedule is re-based instead of bursting the missed frames. Frames due
+ * later are sent by the shared `PacerTick`, which serves every call's pacer from one timer.
  */
-export class Pacer {
+export class Pacer implements TickClient {
   private readonly chunks: Buffer[] = [];
   private queuedBytes = 0;
   private partial: Buffer | undefined;
   private ending = false;
   private runStart = 0;
   private sentInRun = 0;
-  private timer: unknown;
+  private readonly tick: PacerTick;
   private midReply = false;
   private closed = false;
   /** Frames sent since creation. */
   framesSent = 0;
   /** Frames the transport refused. */
   framesDropped = 0;
+  /** When the next frame is due (for the tick). */
+  dueAt = 0;
+  /** Kept by the tick. */
+  tickSlot = -1;
 
-  constructor(private readonly opts: PacerOptions) {}
+  constructor(private readonly opts: PacerOptions) {
+    this.tick = opts.tick ?? new PacerTick(opts.clock);
+  }
 
   /** True while frames are queued or a reply is still being sent. */
   get busy(): boolean {
@@ -87,8 +97,7 @@ export class Pacer {
     this.ending = false;
     this.sentInRun = 0;
     this.midReply = false;
-    if (this.timer !== undefined) this.opts.clock.clearTimer(this.timer);
-    this.timer = undefined;
+    this.tick.unschedule(this);
   }
 
   /** Stops for good; idempotent. */
@@ -97,14 +106,18 @@ export class Pacer {
     this.closed = true;
   }
 
-  private kick(): void {
-    if (this.timer === undefined && !this.closed) this.tick();
+  /** The shared tick: sends what is due; false once nothing is queued (the tick drops the pacer). */
+  onTick(now: number): boolean {
+    return this.step(now);
   }
 
-  private tick(): void {
-    this.timer = undefined;
-    const { clock, frameBytes, leadMs } = this.opts;
-    const now = clock.now();
+  private kick(): void {
+    if (this.tickSlot < 0 && !this.closed && this.step(this.opts.clock.now())) this.tick.schedule(this);
+  }
+
+  /** Sends every frame due at `now`; true while frames stay queued (`dueAt` is when the next is). */
+  private step(now: number): boolean {
+    const { frameBytes, leadMs } = this.opts;
     if (this.queuedBytes > 0) {
       const playedUntil = this.runStart + this.sentInRun * FRAME_MS;
       if (this.sentInRun === 0 || now > playedUntil) {
@@ -124,18 +137,20 @@ export class Pacer {
         this.midReply = true;
         if (this.opts.send(frame)) this.framesSent++;
         else this.framesDropped++;
-        if (this.closed) return;
+        if (this.closed) return false;
       }
     }
     if (this.queuedBytes > 0) {
-      const due = this.runStart + (this.sentInRun + 1) * FRAME_MS - leadMs;
-      this.timer = this.opts.clock.setTimer(() => this.tick(), due - now);
-      return;
+      this.dueAt = this.runStart + (this.sentInRun + 1) * FRAME_MS - leadMs;
+      return true;
     }
     if (this.ending && this.partial === undefined) {
       this.ending = false;
       this.midReply = false;
       this.opts.onDrained?.();
+      // Audio queued by `onDrained` itself is sent (or scheduled) like any other.
+      if (this.queuedBytes > 0 && !this.closed) return this.step(now);
     }
+    return false;
   }
 }

@@ -126,6 +126,17 @@ export class Segmenter {
     this.preRoll.push(...frames.slice(Math.max(0, frames.length - this.preRollFrames)));
   }
 
+  /**
+   * A frame that is not the caller's input (the bot is speaking and barge-in is off): any
+   * partial utterance is dropped, nothing is buffered, and the voice gate learns the
+   * background from it, so that when the caller is heard again its noise floor is that of
+   * the line now, not of the end of the last utterance.
+   */
+  background(frame: Int16Array): void {
+    this.reset();
+    this.gate.classify(rmsDbfs(frame), false, true);
+  }
+
   /** Forgets any partial utterance (e.g. when the call stops listening). */
   reset(): void {
     this.pending = undefined;

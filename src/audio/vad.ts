@@ -9,10 +9,11 @@ import { frameSamples } from './pcm.js';
  */
 export interface VadScorer {
   /**
-   * Scores a 20 ms frame (PCM16 at the scorer's rate). `done` runs synchronously for
+   * Scores a 20 ms frame (PCM16 at the scorer's rate). `done` gets the decision and the
+   * frame back (so one function per call serves every frame), synchronously for
    * fvad-wasm and later, but always in frame order, for node-vad.
    */
-  score(frame: Int16Array, done: (speech: boolean) => void): void;
+  score(frame: Int16Array, done: (speech: boolean, frame: Int16Array) => void): void;
   /** Releases native or WASM memory; idempotent. */
   close(): void;
 }
@@ -44,10 +45,10 @@ class FvadScorer implements VadScorer {
     this.ptr = m._malloc(this.samples * 2);
   }
 
-  score(frame: Int16Array, done: (speech: boolean) => void): void {
+  score(frame: Int16Array, done: (speech: boolean, frame: Int16Array) => void): void {
     if (this.handle === 0) return;
-    this.m.HEAP16.set(frame.subarray(0, this.samples), this.ptr >> 1);
-    done(this.m._fvad_process(this.handle, this.ptr, this.samples) === 1);
+    this.m.HEAP16.set(frame.length === this.samples ? frame : frame.subarray(0, this.samples), this.ptr >> 1);
+    done(this.m._fvad_process(this.handle, this.ptr, this.samples) === 1, frame);
   }
 
   close(): void {
@@ -67,13 +68,13 @@ interface NodeVad {
  * libuv thread-pool job per frame). Frames are queued so decisions keep their order.
  */
 class NodeVadScorer implements VadScorer {
-  private readonly queue: { frame: Int16Array; done: (speech: boolean) => void }[] = [];
+  private readonly queue: { frame: Int16Array; done: (speech: boolean, frame: Int16Array) => void }[] = [];
   private busy = false;
   private closed = false;
 
   constructor(private readonly vad: NodeVad, private readonly rateHz: number) {}
 
-  score(frame: Int16Array, done: (speech: boolean) => void): void {
+  score(frame: Int16Array, done: (speech: boolean, frame: Int16Array) => void): void {
     if (this.closed) return;
     this.queue.push({ frame, done });
     if (!this.busy) this.next();
@@ -94,11 +95,11 @@ class NodeVadScorer implements VadScorer {
     const buf = Buffer.from(item.frame.buffer, item.frame.byteOffset, item.frame.byteLength);
     this.vad.processAudio(buf, this.rateHz).then(
       (event) => {
-        if (!this.closed) item.done(event === 1);
+        if (!this.closed) item.done(event === 1, item.frame);
         this.next();
       },
       () => {
-        if (!this.closed) item.done(false);
+        if (!this.closed) item.done(false, item.frame);
         this.next();
       },
     );

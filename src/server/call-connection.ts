@@ -63,7 +63,7 @@ export class CallConnection {
     this.log = ctx.logger.child({ callId: this.callId, route: route.api });
     this.limits = new CallLimits(ctx.clock, ctx.config.limits);
     this.firstTimer = ctx.clock.setTimer(() => this.close(CloseCodes.CONFIG_TIMEOUT), ctx.config.firstMessageTimeoutMs);
-    ws.on('message', (data: Buffer, isBinary: boolean) => this.guard(() => this.onMessage(data, isBinary)));
+    ws.on('message', this.onSocketMessage);
     // Pings are control messages too: a burst of them is a flood like any other, closed with
     // 4009 and a close frame (the server does not auto-pong, so ws never cuts the socket itself).
     ws.on('ping', (data: Buffer) =>
@@ -98,6 +98,16 @@ export class CallConnection {
   terminate(): void {
     this.ws.terminate();
   }
+
+  /** Every WebSocket message (`guard` inlined: one function for the call, not a closure per frame). */
+  private readonly onSocketMessage = (data: Buffer, isBinary: boolean): void => {
+    if (this.finished || this.decided) return;
+    try {
+      this.onMessage(data, isBinary);
+    } catch (err) {
+      this.fail(err);
+    }
+  };
 
   /** Runs a socket event handler; any error ends this call only. */
   private guard(fn: () => void): void {
@@ -185,6 +195,7 @@ export class CallConnection {
     const deps = {
       events: this.events,
       clock: ctx.clock,
+      pacerTick: ctx.pacerTick,
       log,
       metrics: ctx.metrics,
       vad: ctx.vad,

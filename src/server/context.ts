@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../audio/clock.js';
+import type { PacerTick } from '../audio/pacer-tick.js';
 import type { ResamplerFactory } from '../audio/resampler.js';
 import type { VadFactory } from '../audio/vad.js';
 import type { Config } from '../config.js';
@@ -24,6 +25,8 @@ export interface EmbeddedEmulator {
 export interface ConnectorContext {
   config: Config;
   clock: Clock;
+  /** The one timer that paces every call's reply audio (on `clock`). */
+  pacerTick: PacerTick;
   logger: Logger;
   metrics: Metrics;
   vad: VadFactory;

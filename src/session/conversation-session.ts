@@ -100,18 +100,21 @@ export class ConversationSession extends BaseSession {
   protected sendRepromptText(): void {}
 
   protected onBotFrame(frame: Int16Array): void {
-    this.vad.score(frame, (speech) => {
-      if (!speech) return;
-      this.lastVoicedAt = this.deps.clock.now();
-      this.owe();
-      // The caller is talking: until Lex answers (its transcript), a silence counts from the last voiced frame.
-      this.noInput.postpone();
-      if (this.call.bargeIn) this.stopReplay();
-    });
+    this.vad.score(frame, this.onScored);
     // Without barge-in the bot must not hear the caller over a prompt: it gets silence instead.
     const bytes = !this.call.bargeIn && this.playback.speaking ? this.silence : asBytes(frame);
     if (this.stream && !this.stream.sendAudio(bytes)) this.deps.metrics.framesDropped.inc();
   }
+
+  /** The VAD's decision on a frame (one function for the call, not a closure per frame). */
+  private readonly onScored = (speech: boolean): void => {
+    if (!speech) return;
+    this.lastVoicedAt = this.deps.clock.now();
+    this.owe();
+    // The caller is talking: until Lex answers (its transcript), a silence counts from the last voiced frame.
+    this.noInput.postpone();
+    if (this.call.bargeIn) this.stopReplay();
+  };
 
   private open(resume: boolean): void {
     this.reopenTimer = undefined;

@@ -1,5 +1,5 @@
 import { FrameAssembler } from '../audio/framer.js';
-import { asBytes, frameBytes } from '../audio/pcm.js';
+import { frameBytes } from '../audio/pcm.js';
 import type { Resampler, ResamplerFactory } from '../audio/resampler.js';
 
 /**
@@ -19,7 +19,7 @@ export class InboundAudio {
   /** One caller frame; `emit` runs for each whole frame at the bot's rate (a fresh array the receiver may keep). */
   push(frame: Int16Array, emit: (frame: Int16Array) => void): void {
     if (!this.resampler || !this.framer) return emit(frame);
-    this.framer.push(asBytes(this.resampler.process(frame)), emit);
+    this.framer.pushSamples(this.resampler.process(frame), emit);
   }
 
   close(): void {

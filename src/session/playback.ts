@@ -1,5 +1,6 @@
 import type { Clock } from '../audio/clock.js';
 import { Pacer } from '../audio/pacer.js';
+import type { PacerTick } from '../audio/pacer-tick.js';
 import type { Resampler, ResamplerFactory } from '../audio/resampler.js';
 import { asBytes, frameBytes } from '../audio/pcm.js';
 import type { CallTransport } from '../transports/transport.js';
@@ -11,6 +12,8 @@ export type PlayOutcome = 'played' | 'cleared';
 /** Playback settings. */
 export interface PlaybackOptions {
   clock: Clock;
+  /** The shared pacer tick; without one the pacer has its own. */
+  tick?: PacerTick;
   leadMs: number;
   /** How long to wait for the platform's playout report before assuming it played, ms. */
   markTimeoutMs: number;
@@ -45,6 +48,7 @@ export class Playback {
       frameBytes: frameBytes(transport.rateHz),
       leadMs: opts.leadMs,
       clock: opts.clock,
+      tick: opts.tick,
       send: (f) => {
         const ok = transport.sendFrame(f);
         opts.onFrame?.(ok);
@@ -163,6 +167,7 @@ export class Playback {
 export function sessionPlayback(transport: CallTransport, deps: SessionDeps): Playback {
   return new Playback(transport, deps.resamplers, {
     clock: deps.clock,
+    tick: deps.pacerTick,
     leadMs: deps.leadMs,
     markTimeoutMs: deps.leadMs + 2000,
     onFrame: (ok) => (ok ? deps.metrics.framesSent : deps.metrics.framesDropped).inc(),

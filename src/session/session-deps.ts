@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../audio/clock.js';
+import type { PacerTick } from '../audio/pacer-tick.js';
 import type { ResamplerFactory } from '../audio/resampler.js';
 import type { VadFactory } from '../audio/vad.js';
 import type { Metrics } from '../metrics.js';
@@ -14,6 +15,8 @@ import type { CallHandlers } from '../transports/transport.js';
 /** Everything a call session uses, passed in (no module singletons). */
 export interface SessionDeps {
   clock: Clock;
+  /** The process's one pacer tick (`app.ts`); without it each call's pacer has a tick of its own. */
+  pacerTick?: PacerTick;
   /** The call's child logger ({ callId, platform, route }). */
   log: Logger;
   metrics: Metrics;

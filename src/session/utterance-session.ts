@@ -1,4 +1,5 @@
-import { asBytes } from '../audio/pcm.js';
+import { asBytes, frameSamples } from '../audio/pcm.js';
+import { concatInt16 } from '../audio/resampler.js';
 import { Segmenter, type SegmentEvent } from '../audio/segmenter.js';
 import { voiceGateFor } from '../audio/vad/voice-gate.js';
 import type { BotReply, UtteranceBot, UtteranceUpload } from '../bots/bot.js';
@@ -21,8 +22,10 @@ const UPLOAD_BATCH_FRAMES = 5;
 /** The bot request of the current turn. */
 interface Request {
   abort: AbortController;
-  /** Frames waiting to be written to the upload as one chunk. */
-  batch?: Buffer[];
+  /** Frames waiting to be written to the upload as one chunk, copied in as they come. */
+  batch?: Int16Array;
+  /** Samples in `batch`. */
+  batched: number;
   /** Clock time the request started. */
   startedAt: number;
   upload?: UtteranceUpload;
@@ -73,16 +76,16 @@ export class UtteranceSession extends BaseSession {
   protected onBotFrame(frame: Int16Array): void {
     // Without barge-in, the caller is not heard while the bot is busy with a turn.
     const botBusy = (this.request !== undefined && this.request.endedAt !== undefined) || this.playback.speaking;
-    if (!this.call.bargeIn && botBusy) {
-      if (this.segmenter.inUtterance) this.segmenter.reset();
-      return;
-    }
-    this.vad.score(frame, (speech) => {
-      if (this.closed) return;
-      const ev = this.segmenter.push(frame, speech);
-      if (ev) this.onSegment(ev);
-    });
+    if (!this.call.bargeIn && botBusy) return this.segmenter.background(frame);
+    this.vad.score(frame, this.onScored);
   }
+
+  /** The VAD's decision on a frame (one function for the call, not a closure per frame). */
+  private readonly onScored = (speech: boolean, frame: Int16Array): void => {
+    if (this.closed) return;
+    const ev = this.segmenter.push(frame, speech);
+    if (ev) this.onSegment(ev);
+  };
 
   private onSegment(ev: SegmentEvent): void {
     switch (ev.type) {
@@ -92,17 +95,19 @@ export class UtteranceSession extends BaseSession {
         if (!this.admitLexRequest()) return;
         const abort = new AbortController();
         const upload = this.bot.startUtterance(this.botRateHz, abort.signal);
-        const request: Request = { abort, upload, startedAt: this.deps.clock.now(), batch: ev.frames.map((f) => asBytes(f)) };
+        const request: Request = { abort, upload, startedAt: this.deps.clock.now(), batched: 0 };
         this.request = request;
-        this.flushUpload(request);
+        upload.write(asBytes(concatInt16(ev.frames)));
         void this.runTurn(request, 'speech', upload.reply);
         return;
       }
       case 'audio': {
         const request = this.request;
         if (!request?.upload) return;
-        (request.batch ??= []).push(asBytes(ev.frame));
-        if (request.batch.length >= UPLOAD_BATCH_FRAMES) this.flushUpload(request);
+        const batch = (request.batch ??= new Int16Array(frameSamples(this.botRateHz) * UPLOAD_BATCH_FRAMES));
+        batch.set(ev.frame, request.batched);
+        request.batched += ev.frame.length;
+        if (request.batched + ev.frame.length > batch.length) this.flushUpload(request);
         return;
       }
       case 'end':
@@ -121,11 +126,12 @@ export class UtteranceSession extends BaseSession {
     }
   }
 
-  /** Writes the batched frames as one chunk of the request body. */
+  /** Writes the batched frames as one chunk of the request body (the chunk is the upload's from now on). */
   private flushUpload(request: Request): void {
-    if (!request.upload || !request.batch?.length) return;
-    request.upload.write(request.batch.length === 1 ? request.batch[0] : Buffer.concat(request.batch));
-    request.batch = [];
+    if (!request.upload || !request.batch || request.batched === 0) return;
+    request.upload.write(asBytes(request.batch.subarray(0, request.batched)));
+    request.batch = undefined;
+    request.batched = 0;
   }
 
   /** Caller input while the bot is busy: stop the prompt and cancel the pending request. */
@@ -185,7 +191,7 @@ export class UtteranceSession extends BaseSession {
     if (!this.admitLexRequest()) return;
     const abort = new AbortController();
     const now = this.deps.clock.now();
-    const request: Request = { abort, endedAt: input === 'none' ? undefined : now, startedAt: now };
+    const request: Request = { abort, endedAt: input === 'none' ? undefined : now, startedAt: now, batched: 0 };
     this.request = request;
     this.startLexTimer(request);
     void this.runTurn(request, input, this.bot.sendText(text, abort.signal));

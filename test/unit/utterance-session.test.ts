@@ -12,7 +12,7 @@ import { UtteranceSession } from '../../src/session/utterance-session.js';
 import { parseCallConfig } from '../../src/call/call-config.js';
 import type { BotReply, UtteranceBot } from '../../src/bots/bot.js';
 import type { CallTransport } from '../../src/transports/transport.js';
-import { utterance } from '../helpers/audio.js';
+import { speech, utterance } from '../helpers/audio.js';
 
 /** A reply whose audio stream the test controls: push chunks, then end or fail it. */
 function controlledAudio() {
@@ -110,6 +110,84 @@ describe('UtteranceSession', () => {
     clock.advance(400);
     expect(controls).toEqual(['clear']); // no second clear
     expect(frames.length).toBeGreaterThan(mid); // B keeps playing
+    session.close();
+  });
+  it('without barge-in, a caller who answers right after each prompt on a digitally silent line is heard every turn (regression)', async () => {
+    // While the bot is busy the caller is not heard, but the voice gate must still learn the
+    // background: otherwise its noise floor and spread are those of the end of the last
+    // utterance, and a prompt answer 300 ms after the prompt is taken for background.
+    const clock = new ManualClock();
+    const controls: string[] = [];
+    const transport: CallTransport = {
+      platform: 'vonage',
+      rateHz: 8000,
+      sendFrame: () => true,
+      clear: () => controls.push('clear'),
+      mark: (n) => controls.push(`mark:${n}`),
+      close: () => undefined,
+    };
+    const replies: { resolve(r: BotReply): void }[] = [];
+    const bot: UtteranceBot = {
+      api: 'v2',
+      startUtterance: () => {
+        let resolve!: (r: BotReply) => void;
+        const reply = new Promise<BotReply>((r) => (resolve = r));
+        replies.push({ resolve });
+        return { write: () => undefined, end: () => undefined, reply };
+      },
+      sendText: () => new Promise(() => undefined),
+      close: () => undefined,
+    };
+    const session = new UtteranceSession(
+      transport,
+      parseCallConfig({ aws_key: 'AKIAABCDEFGHIJKLMNOP', aws_secret: 's', barge_in: false }, 'v2'),
+      bot,
+      {
+        clock,
+        log: pino({ level: 'silent' }),
+        metrics: new Metrics(false),
+        vad: await VadFactory.load(),
+        resamplers: await ResamplerFactory.load(),
+        leadMs: 100,
+        dtmfTimeoutMs: 2000,
+        lexTimeoutMs: 10_000,
+        limits: new CallLimits(clock, { controlMessagesPerSecond: 50, lexRequestsPerMinute: 60 }),
+        route: 'v2',
+        events: NO_EVENTS,
+        handoff: { rules: DEFAULT_HANDOFF_RULES, platform: CLOSE_ONLY },
+      },
+      () => undefined,
+    );
+    const flush = () => new Promise((r) => setImmediate(r));
+    const words = speech('order some lovely flowers please', 8000);
+    const silence = (ms: number) => new Int16Array(ms * 8);
+    // The load benchmark's caller: 300 ms of digital silence, 600 ms of speech, a 300 ms pause, 600 ms more.
+    const script = [silence(300), words.subarray(0, 4800), silence(300), words.subarray(0, 4800), silence(600)];
+    const send = (pcm: Int16Array) => {
+      for (let o = 0; o + 160 <= pcm.length; o += 160) {
+        session.onAudio(pcm.slice(o, o + 160));
+        clock.advance(20);
+      }
+    };
+    for (let turn = 1; turn <= 4; turn++) {
+      for (const part of script) send(part);
+      expect(replies).toHaveLength(turn);
+      replies[turn - 1].resolve({
+        audio: (async function* () {
+          yield new Uint8Array(64000);
+        })(),
+        audioRateHz: 16000,
+        dialogClosed: false,
+      });
+      await flush();
+      // The caller hears the 2 s reply in silence, and answers as soon as its mark comes back.
+      while (!controls.includes(`mark:reply-${turn}`)) {
+        send(silence(20));
+        await flush();
+      }
+      session.onMark(`reply-${turn}`);
+      await flush();
+    }
     session.close();
   });
 });

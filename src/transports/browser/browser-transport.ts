@@ -19,6 +19,8 @@ export class BrowserTransport implements WireTransport {
   private readonly frameBytes: number;
   private readonly out: SocketWriter;
   private session: CallHandlers | undefined;
+  /** Hands a frame to the session (one function for the call, not one per message). */
+  private readonly toSession = (frame: Int16Array): void => this.session?.onAudio(frame);
 
   constructor(
     ws: WebSocket,
@@ -64,7 +66,7 @@ export class BrowserTransport implements WireTransport {
     if (!h || this.out.isClosed) return;
     if (isBinary) {
       this.limits?.audio((data.length / this.frameBytes) * 20);
-      return this.assembler.push(data, (f) => h.onAudio(f));
+      return this.assembler.push(data, this.toSession);
     }
     this.limits?.control();
     const msg = parseBrowserMessage(parseJsonObject(data));

@@ -1,7 +1,6 @@
 import type { WebSocket } from 'ws';
 import { FrameAssembler } from '../../audio/framer.js';
 import { mulawDecode, mulawEncode } from '../../audio/mulaw.js';
-import { asBytes } from '../../audio/pcm.js';
 import { CloseCodes, type CloseSpec } from '../../call/close-codes.js';
 import { parseJsonObject } from '../json-message.js';
 import { SocketWriter } from '../socket-writer.js';
@@ -19,6 +18,8 @@ export class TwilioTransport implements WireTransport {
   private readonly ulawOut = new Uint8Array(160);
   private readonly out: SocketWriter;
   handlers: CallHandlers | undefined;
+  /** Hands a frame to the session (one function for the call, not one per message). */
+  private readonly toSession = (frame: Int16Array): void => this.handlers?.onAudio(frame);
 
   constructor(
     ws: WebSocket,
@@ -42,7 +43,7 @@ export class TwilioTransport implements WireTransport {
         // µ-law: one byte per 8 kHz sample.
         this.limits?.audio(msg.payload.length / 8);
         if (msg.track && msg.track !== 'inbound') return; // only the caller's side
-        return this.assembler.push(asBytes(mulawDecode(msg.payload)), (f) => h.onAudio(f));
+        return this.assembler.pushSamples(mulawDecode(msg.payload), this.toSession);
       case 'dtmf':
         return h.onDtmf(msg.digit);
       case 'mark':

@@ -14,6 +14,8 @@ export class VonageTransport implements WireTransport {
   private readonly frameBytes: number;
   private readonly out: SocketWriter;
   handlers: CallHandlers | undefined;
+  /** Hands a frame to the session (one function for the call, not one per message). */
+  private readonly toSession = (frame: Int16Array): void => this.handlers?.onAudio(frame);
 
   constructor(
     ws: WebSocket,
@@ -32,7 +34,7 @@ export class VonageTransport implements WireTransport {
     if (!h || this.out.isClosed) return;
     if (isBinary) {
       this.limits?.audio((data.length / this.frameBytes) * 20);
-      return this.assembler.push(data, (f) => h.onAudio(f));
+      return this.assembler.push(data, this.toSession);
     }
     this.limits?.control();
     const msg = parseVonageMessage(parseJsonObject(data));
