@@ -212,9 +212,11 @@ export const MAX_WORKERS = 256;
 /** `WORKERS`: 1 when unset, `auto` = `os.availableParallelism()`, else an integer from 1 to `MAX_WORKERS`. */
 function workers(env: Env): number {
   const raw = env.WORKERS?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return 1;
   if (raw === 'auto') return Math.min(availableParallelism(), MAX_WORKERS);
-  if (raw !== undefined && raw !== '' && !/^\d+$/.test(raw)) envFail('WORKERS', `must be auto or an integer from 1 to ${MAX_WORKERS} (got "${env.WORKERS}")`);
-  return int(env, 'WORKERS', 1, 1, MAX_WORKERS);
+  const n = /^\d+$/.test(raw) ? Number(raw) : 0;
+  if (n < 1 || n > MAX_WORKERS) envFail('WORKERS', `must be auto or an integer from 1 to ${MAX_WORKERS} (got "${env.WORKERS}")`);
+  return n;
 }
 
 function loadLimits(env: Env): Limits {
