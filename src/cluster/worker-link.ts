@@ -14,7 +14,6 @@ const SCRAPE_TIMEOUT_MS = 10_000;
 export interface WorkerChannel {
   send?(message: WorkerMessage, sendHandle: undefined, options: object, callback: (err: Error | null) => void): boolean;
   on(event: 'message', listener: (message: unknown) => void): unknown;
-  on(event: 'disconnect', listener: () => void): unknown;
 }
 
 /** A cluster worker's side of the IPC channel (src/cluster/primary.ts is the other side). */
@@ -29,7 +28,10 @@ export interface WorkerLink {
   collect(registry: Registry): void;
   /** Tells the primary the connector listens. */
   listening(port: number): void;
-  /** Runs `drain` once when the primary asks for a drain or the primary is gone (the IPC channel closed). */
+  /**
+   * Runs `drain` once when the primary asks for a drain. (A worker whose primary is gone exits at
+   * once: node:cluster's own rule for an unexpected disconnect.)
+   */
   onDrain(drain: () => void): void;
 }
 
@@ -37,7 +39,7 @@ export interface WorkerLink {
 export function workerLink(proc: WorkerChannel, env: Record<string, string | undefined>): WorkerLink {
   let registry: Registry | undefined;
   const send = (m: WorkerMessage): void => {
-    // A closed channel (the primary is gone) is handled by the disconnect listener.
+    // A closed channel means the primary is gone, and node:cluster ends this worker.
     proc.send?.(m, undefined, {}, () => undefined);
   };
   const scrapes = new Map<number, { resolve(text: string): void; reject(err: Error): void; timer: NodeJS.Timeout }>();
@@ -50,7 +52,6 @@ export function workerLink(proc: WorkerChannel, env: Record<string, string | und
     drainRequested = true;
     drain?.();
   };
-  proc.on('disconnect', requestDrain);
   proc.on('message', (raw) => {
     const m = asPrimaryMessage(raw);
     if (m?.type === 'lexconn:drain') return requestDrain();

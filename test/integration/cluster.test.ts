@@ -183,3 +183,31 @@ describe('WORKERS=2 with METRICS_PORT', () => {
     SLOW,
   );
 });
+
+describe('WORKERS=2, a worker that does not drain', () => {
+  it(
+    'is killed after DRAIN_TIMEOUT_MS + CLOSE_TIMEOUT_MS + the margin, and the primary exits 1',
+    async () => {
+      const proc = await startProcess({ ...CLUSTER_ENV, DRAIN_TIMEOUT_MS: '0', CLOSE_TIMEOUT_MS: '100' });
+      const [stuck, other] = logs(proc, 'worker listening').map((w) => Number(w.pid));
+      try {
+        // A stopped process reads no message: it cannot drain.
+        process.kill(stuck, 'SIGSTOP');
+        proc.proc.kill('SIGTERM');
+        expect(await proc.exit).toBe(1);
+        expect(logs(proc, 'worker did not drain in time: killing it')).toEqual([expect.objectContaining({ pid: stuck })]);
+        expect(logs(proc, 'worker stopped')).toEqual([expect.objectContaining({ pid: other, code: 0 })]);
+        expect(logs(proc, 'all workers stopped')).toEqual([expect.objectContaining({ exitCode: 1 })]);
+      } finally {
+        for (const pid of [stuck, proc.proc.pid]) {
+          try {
+            process.kill(Number(pid), 'SIGKILL');
+          } catch {
+            // already gone
+          }
+        }
+      }
+    },
+    SLOW,
+  );
+});
