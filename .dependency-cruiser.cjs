@@ -7,7 +7,8 @@
  *   4 session/                                    sees bots and transports through their interfaces only
  *   5 server/, then chat/ (the chat channel, built on server/auth.ts); events/ (the events webhook)
  *     and handoff/ (platform hand-offs), composed by app.ts
- *   6 app.ts main.ts demo.ts process-faults.ts chat/chat-demo.ts   entry points
+ *   6 app.ts main.ts serve.ts cluster/ demo.ts process-faults.ts chat/chat-demo.ts   entry points
+ *     (cluster/ is the WORKERS>1 process model: the primary and the workers' link to it)
  * Beside them: emulator/ (a product of its own), fakes/ (a fake Twilio REST server) and
  * phones/ (the simulated-caller test kit).
  * One exception, on purpose: config.ts reads the chat settings (chat/chat-config.ts and the
@@ -15,7 +16,7 @@
  * dependency-cruiser resolves every import, type-only ones included, to a file, so the rules
  * are written folder to folder. TypeScript 7 has no JavaScript API, so swc parses.
  */
-const ENTRY = '^src/(app|main|demo|process-faults|chat/chat-demo)\\.ts$';
+const ENTRY = '^src/(app|main|serve|demo|process-faults|chat/chat-demo|cluster/[^/]+)\\.ts$';
 const SIDE = '^src/(emulator|fakes|phones)/';
 const CHAT_SETTINGS = '^src/chat/(chat-config|secret)\\.ts$';
 const above = (...layers) => [ENTRY, SIDE, ...layers.map((l) => `^src/${l}/`)];

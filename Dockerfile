@@ -34,6 +34,10 @@ USER node
 EXPOSE 5000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||5000)+'/health').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
+# One connector process per container (WORKERS=1): scale containers. For one container per
+# multi-core host set WORKERS=auto, or a number when the container has a CPU quota (auto counts
+# the host's CPUs, not the quota); docs/operations.md, "Workers or pods".
+ENV WORKERS=1
 # SIGTERM drains calls (DRAIN_TIMEOUT_MS) and exits 0; give the container at least that long to stop.
 STOPSIGNAL SIGTERM
 CMD ["node", "dist/main.js"]

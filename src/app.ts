@@ -32,8 +32,18 @@ export interface ConnectorDeps {
   metrics?: Metrics;
   /** Sinks of every call's conversation events, besides the configured ones. */
   eventSinks?: CallEventSinkFactory[];
-  /** The Lex emulator of this process, when it is the Lex back-end (main.ts, demo.ts). */
+  /** The Lex emulator of this process, when it is the Lex back-end (main.ts, demo.ts); in a cluster worker, the primary's. */
   emulator?: EmbeddedEmulator;
+  /** Set in a cluster worker (src/cluster/worker-link.ts): the primary serves METRICS_PORT and sums every worker's metrics. */
+  worker?: WorkerHooks;
+}
+
+/** How a cluster worker's connector reaches the primary. */
+export interface WorkerHooks {
+  /** The text `/metrics` serves: every worker's metrics summed, and the primary's own. */
+  scrape(): Promise<string>;
+  /** +1 when a call starts, -1 when it ends. */
+  onActiveCalls(delta: 1 | -1): void;
 }
 
 /** A connector instance: an HTTP server with the WebSocket routes. */
@@ -59,7 +69,7 @@ function hostOf(address: string): string {
 /** Creates the connector (does not listen yet). */
 export async function createConnector(deps: ConnectorDeps): Promise<Connector> {
   const { config, logger } = deps;
-  const metrics = deps.metrics ?? new Metrics();
+  const metrics = deps.metrics ?? new Metrics(true, deps.worker?.scrape);
   const clock = deps.clock ?? systemClock;
   // Conversation events webhook (docs/events.md) and platform hand-offs (docs/handoff.md).
   const webhooks = config.events.secret ? createWebhookSinks({ config: config.events, clock, metrics, logger }) : undefined;
@@ -76,6 +86,7 @@ export async function createConnector(deps: ConnectorDeps): Promise<Connector> {
     eventSinks: [liveView, ...(webhooks ? [webhooks.factory] : []), ...(deps.eventSinks ?? [])],
     handoff: config.handoff.vonage || config.handoff.twilio ? createPlatformHandoff(config, clock, logger) : CLOSE_ONLY,
     emulator: deps.emulator,
+    onActiveCalls: deps.worker?.onActiveCalls,
   };
   const registry = new CallRegistry(config.maxCalls, config.limits.maxPendingConnections);
   metrics.watchPending(() => registry.pendingConnections());
@@ -83,13 +94,15 @@ export async function createConnector(deps: ConnectorDeps): Promise<Connector> {
   // Chat routes (/chat/…): src/chat/chat-channel.ts, one line of the HTTP route table.
   const chat = createChatChannel({ config, logger, metrics, clock: ctx.clock });
   const metricsApart = config.metrics.port !== undefined;
+  // In a cluster the primary listens on METRICS_PORT; the workers leave it alone.
+  const metricsListener = metricsApart && !deps.worker;
   const handler = createHttpHandler(
     { config, metrics, logger, state: registry, chat, emulator: deps.emulator },
     nccoPath,
     metricsApart ? HTTP_ROUTES.filter((r) => r.path !== '/metrics') : HTTP_ROUTES,
   );
   const server = createHttpServer(handler, config.limits.httpRequestTimeoutMs);
-  const metricsServer = metricsApart ? createHttpServer(createMetricsHandler(metrics, config.metrics.authToken), config.limits.httpRequestTimeoutMs) : undefined;
+  const metricsServer = metricsListener ? createHttpServer(createMetricsHandler(metrics, config.metrics.authToken), config.limits.httpRequestTimeoutMs) : undefined;
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes, perMessageDeflate: false, autoPong: false });
   server.on('upgrade', createUpgradeHandler(ctx, wss, registry));
   let metricsUrl: string | undefined;

@@ -1,4 +1,5 @@
-import { type Env, envBool, envInt } from './call/env.js';
+import { availableParallelism } from 'node:os';
+import { type Env, envBool, envFail, envInt } from './call/env.js';
 import { LEX_IDS, ROUTE_KINDS, type CallRoute, type RouteKind } from './call/routes.js';
 import { ConnectorError } from './errors.js';
 import { loadChatConfig, type ChatConfig } from './chat/chat-config.js';
@@ -46,6 +47,8 @@ export interface Config {
   dtmfTimeoutMs: number;
   /** Graceful drain limit on SIGTERM, ms (`DRAIN_TIMEOUT_MS`). */
   drainTimeoutMs: number;
+  /** Connector processes behind the one port (`WORKERS`: a number, or `auto` = the cores); 1 = a single process, no cluster. */
+  workers: number;
   /** Shared token callers must present (`CONNECTOR_AUTH_TOKEN`); unset: no auth. */
   connectorAuthToken?: string;
   /** Twilio auth token for `X-Twilio-Signature` validation (`TWILIO_AUTH_TOKEN`). */
@@ -179,6 +182,7 @@ export function loadConfig(env: Env = process.env): Config {
     lexMaxAttempts: int(env, 'LEX_MAX_ATTEMPTS', 3, 1, 10),
     dtmfTimeoutMs: int(env, 'DTMF_TIMEOUT_MS', 2000, 100, 60_000),
     drainTimeoutMs: int(env, 'DRAIN_TIMEOUT_MS', 30_000, 0, 3600_000),
+    workers: workers(env),
     connectorAuthToken: env.CONNECTOR_AUTH_TOKEN || undefined,
     twilioAuthToken: env.TWILIO_AUTH_TOKEN || undefined,
     vadEngine,
@@ -200,6 +204,19 @@ export function loadConfig(env: Env = process.env): Config {
     events: loadEventsConfig(env),
     handoff: loadHandoffConfig(env),
   };
+}
+
+/** Most workers `WORKERS` accepts: far above any core count, low enough to catch a typo. */
+export const MAX_WORKERS = 256;
+
+/** `WORKERS`: 1 when unset, `auto` = `os.availableParallelism()`, else an integer from 1 to `MAX_WORKERS`. */
+function workers(env: Env): number {
+  const raw = env.WORKERS?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return 1;
+  if (raw === 'auto') return Math.min(availableParallelism(), MAX_WORKERS);
+  const n = /^\d+$/.test(raw) ? Number(raw) : 0;
+  if (n < 1 || n > MAX_WORKERS) envFail('WORKERS', `must be auto or an integer from 1 to ${MAX_WORKERS} (got "${env.WORKERS}")`);
+  return n;
 }
 
 function loadLimits(env: Env): Limits {

@@ -1,14 +1,17 @@
 import 'dotenv/config';
-import { createConnector } from './app.js';
+import cluster from 'node:cluster';
+import { runPrimary, WORKER_ENV } from './cluster/primary.js';
+import { workerLink } from './cluster/worker-link.js';
 import { loadConfig } from './config.js';
 import { createLogger } from './logger.js';
-import { createEmulator, type Emulator } from './emulator/server.js';
-import { DEMO_KEY } from './emulator/sigv4.js';
-import { embeddedBackEnd } from './emulator/embedded.js';
-import { handleProcessFaults } from './process-faults.js';
 import { takeOverSdkNodeWarning } from './node-version.js';
+import { serveConnector } from './serve.js';
 
-/** Process entry: config, optional embedded emulator, server, signals, drain. */
+/**
+ * Process entry: config, then one of three roles. `WORKERS=1` (the default): one process serves
+ * (src/serve.ts). `WORKERS>1`: this process is the cluster primary (src/cluster/primary.ts) and
+ * forks that many workers, each serving as the single process does, behind the one port.
+ */
 async function main(): Promise<void> {
   let config;
   try {
@@ -18,43 +21,15 @@ async function main(): Promise<void> {
     process.exit(78); // EX_CONFIG
   }
   const logger = createLogger(config.logLevel);
+  // A worker of our own primary; under another cluster manager (pm2 cluster mode) this process serves alone.
+  const ourWorker = cluster.isWorker && process.env[WORKER_ENV] === '1';
   const nodeNotice = takeOverSdkNodeWarning();
-  if (nodeNotice) logger.warn({ node: process.version }, nodeNotice);
-  let emulator: Emulator | undefined;
-  if (config.embeddedEmulator && !config.lexEndpointUrl) {
-    emulator = await createEmulator({ host: '127.0.0.1', port: config.emulatorPort, voice: config.emulatorVoice, logger: logger.child({ component: 'emulator' }) });
-    config = {
-      ...config,
-      lexEndpointUrl: emulator.url,
-      // The demo pair is public (it only opens the local emulator), so the examples may show it.
-      example: config.example.awsKey ? config.example : { ...config.example, awsKey: DEMO_KEY.accessKeyId, awsSecret: DEMO_KEY.secretAccessKey, exposeCredentials: true },
-    };
-    logger.info({ emulator: emulator.url, aws_key: DEMO_KEY.accessKeyId }, 'embedded Lex emulator is the Lex back-end (set LEX_ENDPOINT_URL or EMBEDDED_EMULATOR=false for AWS)');
-  }
-  const connector = await createConnector({ config, logger, emulator: emulator && embeddedBackEnd(emulator) });
-  const { port } = await connector.listen();
-  // From here on a fault in one call must not end the others (before it, a failure exits 1).
-  handleProcessFaults(process, logger, connector.metrics);
-  logger.info({ port, lex: config.lexEndpointUrl ?? 'AWS regional endpoints', phone: config.phonePage ? `http://localhost:${port}/phone` : undefined }, 'lex connector listening');
-
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    connector
-      .drain()
-      .then(() => emulator?.close())
-      // Every "call ended" line is out before the process goes.
-      .then(() => new Promise<void>((resolve) => logger.flush(() => resolve())))
-      .then(() => process.exit(0))
-      .catch((err: unknown) => {
-        logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      });
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  if (nodeNotice && !ourWorker) logger.warn({ node: process.version }, nodeNotice);
+  if (config.workers > 1 && cluster.isPrimary) return runPrimary(config, logger);
+  if (!ourWorker) return serveConnector({ config, logger });
+  // Opened before anything else, so a drain request during start-up is not lost.
+  const link = workerLink(process, process.env);
+  await serveConnector({ config, logger: logger.child({ worker: cluster.worker?.id, pid: process.pid }), link });
 }
 
 main().catch((err: unknown) => {

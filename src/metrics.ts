@@ -1,7 +1,14 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
+/** What a `/metrics` endpoint serves: the exposition text and its content type. */
+export interface MetricsSource {
+  readonly contentType: string;
+  /** The text of one scrape. */
+  scrape(): Promise<string>;
+}
+
 /** The connector's Prometheus metrics, on a registry of its own (docs/operations.md). */
-export class Metrics {
+export class Metrics implements MetricsSource {
   readonly registry = new Registry();
   readonly activeCalls = new Gauge({ name: 'lexconn_active_calls', help: 'Calls in progress', labelNames: ['platform', 'route'], registers: [this.registry] });
   readonly calls = new Counter({ name: 'lexconn_calls_total', help: 'Calls started', labelNames: ['platform', 'route'], registers: [this.registry] });
@@ -84,9 +91,25 @@ export class Metrics {
   });
   readonly streamReopens = new Counter({ name: 'lexconn_lex_stream_reopens_total', help: 'StartConversation streams reopened after a drop', registers: [this.registry] });
 
-  constructor(defaults = true) {
+  private readonly scrapeText: () => Promise<string>;
+
+  /**
+   * `defaults`: add prom-client's process and Node.js metrics. `scrape`: what `/metrics` serves
+   * instead of this registry (a cluster worker asks the primary for the sum over every worker).
+   */
+  constructor(defaults = true, scrape?: () => Promise<string>) {
     // Includes nodejs_eventloop_lag_* (event-loop delay) and process CPU/RSS.
     if (defaults) collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
+    this.scrapeText = scrape ?? (() => this.registry.metrics());
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** The text `/metrics` serves: this registry, or the cluster's sum in a worker. */
+  scrape(): Promise<string> {
+    return this.scrapeText();
   }
 
   /** Where `lexconn_pending_connections` reads its value. */

@@ -212,6 +212,7 @@ export class CallConnection {
     transport.handlers = this.session;
     this.maxTimer = ctx.clock.setTimer(() => this.close(CloseCodes.MAX_DURATION), ctx.config.maxCallMs);
     ctx.metrics.activeCalls.inc({ platform: transport.platform, route: this.route.api });
+    ctx.onActiveCalls?.(1);
     ctx.metrics.calls.inc({ platform: transport.platform, route: this.route.api });
     log.info({ rateHz: transport.rateHz, region: call.awsRegion, bargeIn: call.bargeIn }, 'call started');
     this.events.emit({ type: 'call.started', platform: transport.platform, route: this.route.api, rateHz: transport.rateHz });
@@ -232,6 +233,7 @@ export class CallConnection {
     if (!this.session || !this.transport || this.sessionEnded) return;
     this.sessionEnded = true;
     this.ctx.metrics.activeCalls.dec({ platform: this.transport.platform, route: this.route.api });
+    this.ctx.onActiveCalls?.(-1);
     this.session.close();
   }
 

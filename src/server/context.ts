@@ -38,4 +38,6 @@ export interface ConnectorContext {
   emulator?: EmbeddedEmulator;
   /** The platform side of hand-offs (Vonage transfer, Twilio call update); `CLOSE_ONLY` without credentials. */
   handoff: PlatformHandoff;
+  /** Told +1 when a call starts (joins `lexconn_active_calls`) and -1 when it ends; a cluster worker reports its count to the primary. */
+  onActiveCalls?: (delta: 1 | -1) => void;
 }

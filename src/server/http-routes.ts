@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { PathTemplate } from '../call/path-template.js';
 import type { Config } from '../config.js';
 import { asConnectorError, ConnectorError } from '../errors.js';
-import type { Metrics } from '../metrics.js';
+import type { Metrics, MetricsSource } from '../metrics.js';
 import { answerNcco, type Ncco } from './answer.js';
 import { bearerAuth, twilioAuth } from './auth.js';
 import type { EmbeddedEmulator } from './context.js';
@@ -57,13 +57,13 @@ async function twiml(req: IncomingMessage, res: ServerResponse, { config }: Http
 }
 
 /** `/metrics`, behind `METRICS_AUTH_TOKEN` (bearer) when it is set (401 otherwise). */
-async function serveMetrics(req: IncomingMessage, res: ServerResponse, metrics: Metrics, token: string | undefined): Promise<void> {
+async function serveMetrics(req: IncomingMessage, res: ServerResponse, metrics: MetricsSource, token: string | undefined): Promise<void> {
   if (token !== undefined && bearerAuth(req, token) !== 'valid') throw new ConnectorError('UNAUTHORIZED');
-  send(res, 200, metrics.registry.contentType, await metrics.registry.metrics());
+  send(res, 200, metrics.contentType, await metrics.scrape());
 }
 
 /** The listener of `METRICS_PORT`: `/metrics` only (404 for anything else). */
-export function createMetricsHandler(metrics: Metrics, token: string | undefined) {
+export function createMetricsHandler(metrics: MetricsSource, token: string | undefined) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const fail = (err: unknown): void => sendError(res, asConnectorError(err));
     if ((req.url ?? '/').split('?')[0] !== '/metrics') return fail(new ConnectorError('ROUTE_NOT_FOUND'));
