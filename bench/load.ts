@@ -1,6 +1,6 @@
 import { BenchCall, turnAudio, type TurnSample } from './load-caller.js';
 import { execFileSync } from 'node:child_process';
-import { cpuMs, rssKiB, spawnService, type Child } from './lib/procs.js';
+import { cpuMs, spawnService, treeCpuMs, treeRssKiB, type Child } from './lib/procs.js';
 import { pct, summary } from './lib/stats.js';
 import { DEMO_KEY } from '../src/emulator/sigv4.js';
 import type { FloorResult } from './floor.js';
@@ -18,6 +18,8 @@ export interface LoadOptions {
   pinCore?: number;
   /** Seconds of ramp-up excluded from the measurements. */
   warmupS: number;
+  /** The connector's WORKERS (default 1: one process); CPU and RSS are then summed over the primary and its workers. */
+  workers?: number;
 }
 
 /** Everything measured in one run (all times in ms). */
@@ -62,7 +64,7 @@ export async function startServices(o: LoadOptions): Promise<{ emulator: Child; 
     'emulator',
   );
   // info level: the 'listening' line carries the port (two more lines per call, as in production).
-  const env: Record<string, string> = { HOST: '127.0.0.1', PORT: '0', LEX_ENDPOINT_URL: emulator.url, LOG_LEVEL: 'info', MAX_CALLS: '100000', NODE_ENV: 'production' };
+  const env: Record<string, string> = { HOST: '127.0.0.1', PORT: '0', LEX_ENDPOINT_URL: emulator.url, LOG_LEVEL: 'info', MAX_CALLS: '100000', NODE_ENV: 'production', WORKERS: String(o.workers ?? 1) };
   // BENCH_CPU_PROF=dir writes a V8 CPU profile of the connector there (for finding hot spots).
   const prof = [
     ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
@@ -73,7 +75,8 @@ export async function startServices(o: LoadOptions): Promise<{ emulator: Child; 
   const cmd = pinned ? 'taskset' : process.execPath;
   // The connector runs as in production: compiled JavaScript (npm run build), no loader hooks.
   const args = [...(pinned ? ['-c', String(o.pinCore), process.execPath] : []), ...prof, 'dist/main.js'];
-  const connector = await spawnService(cmd, args, env, /"port":(\d+)/, 'connector');
+  // The line that says the whole connector is ready (with WORKERS > 1 the primary's, after every worker's).
+  const connector = await spawnService(cmd, args, env, /"port":(\d+)[^\n]*"msg":"lex connector listening"/, 'connector');
   connector.url = `http://127.0.0.1:${connector.url}`;
   return { emulator, connector, pinned };
 }
@@ -135,7 +138,7 @@ export async function drive(o: LoadOptions, calls: BenchCall[], server: Child, r
       const now = performance.now();
       if (!measuring && now >= warmupEnd) {
         measuring = true;
-        cpuStart = cpuMs(pid);
+        cpuStart = treeCpuMs(pid);
         if (peer) peerStart = cpuMs(peer.proc.pid!);
         genStart = process.cpuUsage();
         windowStart = now;
@@ -152,12 +155,12 @@ export async function drive(o: LoadOptions, calls: BenchCall[], server: Child, r
     };
     tick();
   });
-  const cpuMsUsed = cpuMs(pid) - cpuStart;
+  const cpuMsUsed = treeCpuMs(pid) - cpuStart;
   const windowMs = performance.now() - windowStart;
   const gen = process.cpuUsage(genStart);
   const share = (ms: number) => Math.round((ms / windowMs) * 100) / 100;
   const peerCpuShare = peer ? share(cpuMs(peer.proc.pid!) - peerStart) : undefined;
-  const rss = rssKiB(pid);
+  const rss = treeRssKiB(pid);
   return { lateness, cpuMs: cpuMsUsed, rssKiB: rss, rssBaselineKiB, loopP99Ms: await scrapeEventLoopP99(server.url), generatorCpuShare: share((gen.user + gen.system) / 1000), peerCpuShare };
 }
 
@@ -166,7 +169,7 @@ export async function runLoad(o: LoadOptions, services: { connector: Child; emul
   const { connector } = services;
   const path = o.route === 'v1' ? '/bot/OrderFlowers/alias/%24LATEST/user/SESSION/content' : `/bots/ORDERFLWRS/botAliases/TSTALIASID/botLocales/en_US/sessions/SESSION/${o.route === 'v2' ? 'utterance' : 'conversation'}`;
   const wsBase = connector.url.replace('http', 'ws');
-  const rssBaseline = rssKiB(connector.proc.pid!);
+  const rssBaseline = treeRssKiB(connector.proc.pid!);
   const calls = await openCalls(o, (i) => `${wsBase}${path.replace('SESSION', `bench-${process.pid}-${i}`)}`);
   let turnsAtStart: number[] = [];
   const d = await drive(o, calls, connector, rssBaseline, () => (turnsAtStart = calls.map((c) => c.turns.length)), services.emulator);

@@ -15,7 +15,8 @@ const USAGE = `npm run bench -- [options]
   --no-micro         skip the micro-benchmarks of the default profile
   --no-floor         skip the floor baseline (bench/floor-server.ts) that every load run is compared with
   --vad              utterance detection on a generated noisy corpus (--vad --help for its options)
-  --calls N --duration S --mix16k F --route v1|v2|conversation --delay MS --reply-ms MS --no-pin`;
+  --calls N --duration S --mix16k F --route v1|v2|conversation --delay MS --reply-ms MS --no-pin
+  --workers N        the connector with WORKERS=N (N > 1: not pinned, no floor; CPU and RSS summed over its processes)`;
 
 function row(r: LoadResult): Record<string, unknown> {
   return {
@@ -72,6 +73,7 @@ async function main(): Promise<void> {
       delay: { type: 'string', default: '150' },
       'reply-ms': { type: 'string', default: '2000' },
       'no-pin': { type: 'boolean', default: false },
+      workers: { type: 'string', default: '1' },
       'no-floor': { type: 'boolean', default: false },
       'no-micro': { type: 'boolean', default: false },
       out: { type: 'string', default: 'bench/results' },
@@ -99,12 +101,14 @@ async function main(): Promise<void> {
     route: values.route as LoadOptions['route'],
     emulatorDelayMs: Number(values.delay),
     replyMs: Number(values['reply-ms']),
-    pinCore: values['no-pin'] || cores < 2 ? undefined : cores - 1,
+    // Several workers use every core: nothing is pinned (and the floor, one process, is not run).
+    pinCore: values['no-pin'] || cores < 2 || Number(values.workers) > 1 ? undefined : cores - 1,
+    workers: Number(values.workers),
     warmupS: values.smoke ? 5 : 10,
   };
   const services = await startServices(base);
   // The floor runs on the connector's core, idle while the connector is measured and vice versa.
-  const floor = values['no-floor'] ? undefined : await startFloor(base.pinCore, { LOG_LEVEL: 'info', NODE_ENV: 'production' });
+  const floor = values['no-floor'] || Number(values.workers) > 1 ? undefined : await startFloor(base.pinCore, { LOG_LEVEL: 'info', NODE_ENV: 'production' });
   const pause = () => new Promise((res) => setTimeout(res, 2000));
   try {
     const runs: LoadResult[] = [];
@@ -145,6 +149,7 @@ async function main(): Promise<void> {
       result.findMax = {
         maxCallsWithinSlo: max,
         connectorCores: services.pinned ? 1 : cores,
+        workers: base.workers,
         note: 'the step after the last one within the SLO broke it (see runs)',
         ...(floor ? { floorMaxCallsWithinSlo: floorMax ?? 0, maxCallsShareOfFloor: floorMax ? Math.round((max / floorMax) * 100) / 100 : null, floorOnlyRuns: floorRuns } : {}),
       };

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
 
 /** A child process whose listening URL was read from its output. */
 export interface Child {
@@ -55,4 +55,41 @@ export function cpuMs(pid: number): number {
 export function rssKiB(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) : NaN;
+}
+
+/** `pid` and every process descended from it (a cluster primary and its workers), from /proc. */
+export function processTree(pid: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      // ppid is field 4 (1-based), the second after the ')' that ends the command name.
+      parentOf.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // The process ended while the list was read.
+    }
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) for (const [child, parent] of parentOf) if (parent === tree[i]) tree.push(child);
+  return tree;
+}
+
+/** CPU time (ms) of `pid` and its descendants alive now. */
+export function treeCpuMs(pid: number): number {
+  return processTree(pid).reduce((sum, p) => sum + safe(() => cpuMs(p)), 0);
+}
+
+/** Resident set size (KiB) of `pid` and its descendants alive now. */
+export function treeRssKiB(pid: number): number {
+  return processTree(pid).reduce((sum, p) => sum + safe(() => rssKiB(p)), 0);
+}
+
+function safe(read: () => number): number {
+  try {
+    const v = read();
+    return Number.isFinite(v) ? v : 0;
+  } catch {
+    return 0;
+  }
 }
