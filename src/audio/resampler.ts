@@ -28,8 +28,13 @@ function loadSpeex(): Promise<SpeexModule> {
   return speexModule;
 }
 
-/** Largest block one `process` call handles without reallocating (1 s at 48 kHz). */
-const MAX_BLOCK = 48000;
+/**
+ * Largest block one `process` call hands to WASM at once (longer input is split): one 16 KiB
+ * chunk of Lex's reply audio. Each resampler keeps an input and an output buffer of this size in
+ * the shared WASM heap for its whole life, so it is sized for the blocks calls really pass (a
+ * 20 ms frame, a reply chunk), not for a second of 48 kHz audio (which cost ~430 KiB per 8 kHz call).
+ */
+const MAX_BLOCK = 8192;
 
 /** SpeexDSP's resampler (the one in WebRTC and PulseAudio) compiled to WASM. */
 class SpeexResampler implements Resampler {
