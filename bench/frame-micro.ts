@@ -112,7 +112,7 @@ class Caller {
         this.speaking = true;
         this.pos = 0;
         this.turns++;
-        if (process.env.DEBUG_MICRO) console.log("notify", name, performance.now());
+        if (process.env.DEBUG_MICRO) console.log('notify', name, performance.now());
       }
     }
     let frame: Buffer;
@@ -125,7 +125,7 @@ class Caller {
       if (this.pos >= this.script.length) {
         this.speaking = false;
         this.awaitingReply = true;
-        if (process.env.DEBUG_MICRO) console.log("speech end");
+        if (process.env.DEBUG_MICRO) console.log('speech end');
       }
     } else {
       frame = Buffer.alloc(this.frameBytes);
@@ -210,7 +210,17 @@ async function main(): Promise<void> {
   const framesOut = callers.reduce((n, c) => n + c.socket.framesOut, 0);
   const turns = callers.reduce((n, c) => n + c.turns, 0);
   const callSeconds = CALLS * SECONDS;
-  console.log(JSON.stringify({ calls: CALLS, seconds: SECONDS, callSeconds, framesIn: callSeconds * 50, framesOut, turns, cpuMsPerCallSecond: Math.round(((cpu.user + cpu.system) / 1000 / callSeconds) * 1000) / 1000 }));
+  console.log(
+    JSON.stringify({
+      calls: CALLS,
+      seconds: SECONDS,
+      callSeconds,
+      framesIn: callSeconds * 50,
+      framesOut,
+      turns,
+      cpuMsPerCallSecond: Math.round(((cpu.user + cpu.system) / 1000 / callSeconds) * 1000) / 1000,
+    }),
+  );
   for (const c of callers) c.socket.close();
   await flush();
   process.exit(0);

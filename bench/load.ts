@@ -167,7 +167,10 @@ export async function drive(o: LoadOptions, calls: BenchCall[], server: Child, r
 /** Runs `o.calls` simulated Vonage calls in real time against running services. */
 export async function runLoad(o: LoadOptions, services: { connector: Child; emulator?: Child; pinned: boolean }): Promise<LoadResult> {
   const { connector } = services;
-  const path = o.route === 'v1' ? '/bot/OrderFlowers/alias/%24LATEST/user/SESSION/content' : `/bots/ORDERFLWRS/botAliases/TSTALIASID/botLocales/en_US/sessions/SESSION/${o.route === 'v2' ? 'utterance' : 'conversation'}`;
+  const path =
+    o.route === 'v1'
+      ? '/bot/OrderFlowers/alias/%24LATEST/user/SESSION/content'
+      : `/bots/ORDERFLWRS/botAliases/TSTALIASID/botLocales/en_US/sessions/SESSION/${o.route === 'v2' ? 'utterance' : 'conversation'}`;
   const wsBase = connector.url.replace('http', 'ws');
   const rssBaseline = treeRssKiB(connector.proc.pid!);
   const calls = await openCalls(o, (i) => `${wsBase}${path.replace('SESSION', `bench-${process.pid}-${i}`)}`);
@@ -182,7 +185,22 @@ export async function runLoad(o: LoadOptions, services: { connector: Child; emul
     turns: turns.length,
     failedTurns: calls.reduce((n, c) => n + c.failed, 0),
     turnOverheadMs: summary(turns.map((t) => t.gapMs - endMs - o.emulatorDelayMs)),
-    jitterMs: { p50: Math.round(pct(turns.flatMap((t) => t.jitterMs), 50) * 10) / 10, p99: Math.round(pct(turns.flatMap((t) => t.jitterMs), 99) * 10) / 10 },
+    jitterMs: {
+      p50:
+        Math.round(
+          pct(
+            turns.flatMap((t) => t.jitterMs),
+            50,
+          ) * 10,
+        ) / 10,
+      p99:
+        Math.round(
+          pct(
+            turns.flatMap((t) => t.jitterMs),
+            99,
+          ) * 10,
+        ) / 10,
+    },
     underruns: turns.reduce((n, t) => n + t.underruns, 0),
     framesLost: turns.reduce((n, t) => n + Math.max(0, expectedFrames - t.frames), 0),
     framesDuplicated: turns.reduce((n, t) => n + Math.max(0, t.frames - expectedFrames), 0),

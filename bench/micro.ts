@@ -38,16 +38,25 @@ function rms(x: ArrayLike<number>, from = 0, to = x.length): number {
 function toneSnrDb(y: Int16Array, f: number, rate: number): number {
   const from = Math.floor(y.length * 0.1);
   const to = Math.floor(y.length * 0.9);
-  let ss = 0, sc = 0, cc = 0, ys = 0, yc = 0;
+  let ss = 0,
+    sc = 0,
+    cc = 0,
+    ys = 0,
+    yc = 0;
   for (let i = from; i < to; i++) {
     const s = Math.sin((2 * Math.PI * f * i) / rate);
     const c = Math.cos((2 * Math.PI * f * i) / rate);
-    ss += s * s; cc += c * c; sc += s * c; ys += y[i] * s; yc += y[i] * c;
+    ss += s * s;
+    cc += c * c;
+    sc += s * c;
+    ys += y[i] * s;
+    yc += y[i] * c;
   }
   const det = ss * cc - sc * sc;
   const a = (ys * cc - yc * sc) / det;
   const b = (yc * ss - ys * sc) / det;
-  let sig = 0, res = 0;
+  let sig = 0,
+    res = 0;
   for (let i = from; i < to; i++) {
     const fit = a * Math.sin((2 * Math.PI * f * i) / rate) + b * Math.cos((2 * Math.PI * f * i) / rate);
     sig += fit * fit;
@@ -66,9 +75,20 @@ async function candidates(): Promise<Candidate[]> {
   const list: Candidate[] = [];
   for (const q of [3, 6, 10]) {
     const f = await ResamplerFactory.load(q);
-    list.push({ name: `speex-wasm q${q}`, streaming: true, make: async (i, o) => { const r = f.create(i, o); return (x) => r.process(x); } });
+    list.push({
+      name: `speex-wasm q${q}`,
+      streaming: true,
+      make: async (i, o) => {
+        const r = f.create(i, o);
+        return (x) => r.process(x);
+      },
+    });
   }
-  for (const [label, type] of [['SINC_FASTEST', ConverterType.SRC_SINC_FASTEST], ['SINC_MEDIUM', ConverterType.SRC_SINC_MEDIUM_QUALITY], ['SINC_BEST', ConverterType.SRC_SINC_BEST_QUALITY]] as const) {
+  for (const [label, type] of [
+    ['SINC_FASTEST', ConverterType.SRC_SINC_FASTEST],
+    ['SINC_MEDIUM', ConverterType.SRC_SINC_MEDIUM_QUALITY],
+    ['SINC_BEST', ConverterType.SRC_SINC_BEST_QUALITY],
+  ] as const) {
     list.push({
       name: `libsamplerate-js ${label}`,
       streaming: true,
@@ -119,7 +139,10 @@ async function resamplerBench(): Promise<Record<string, unknown>[]> {
       for (let o = 0; o < x.length; o += 320) parts.push(f(x.subarray(o, o + 320)));
       const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
       let at = 0;
-      for (const p of parts) { out.set(p, at); at += p.length; }
+      for (const p of parts) {
+        out.set(p, at);
+        at += p.length;
+      }
       return out;
     };
     const mid = (y: Int16Array) => rms(y, Math.floor(y.length * 0.1), Math.floor(y.length * 0.9));
@@ -194,11 +217,14 @@ async function vadBench(): Promise<Record<string, unknown>[]> {
     t0 = performance.now();
     await new Promise<void>((resolve) => {
       let left = M;
-      for (let k = 0; k < M; k++) nv.score(frames[k % frames.length], () => { if (--left === 0) resolve(); });
+      for (let k = 0; k < M; k++)
+        nv.score(frames[k % frames.length], () => {
+          if (--left === 0) resolve();
+        });
     });
     const wall = ((performance.now() - t0) * 1000) / M;
     const cpu = process.cpuUsage(cpu0);
-    rows.push({ vad: 'node-vad (async, in order)', rateHz: rate, 'us/frame': wall.toFixed(2), note: `process CPU ${(((cpu.user + cpu.system) / M)).toFixed(2)} us/frame incl. thread pool` });
+    rows.push({ vad: 'node-vad (async, in order)', rateHz: rate, 'us/frame': wall.toFixed(2), note: `process CPU ${((cpu.user + cpu.system) / M).toFixed(2)} us/frame incl. thread pool` });
     nv.close();
   }
   return rows;
@@ -231,8 +257,16 @@ async function mulawBench(): Promise<Record<string, unknown>[]> {
   const outU = new Uint8Array(160);
   const outP = new Int16Array(160);
   return [
-    { codec: 'table (src/audio/mulaw.ts)', 'encode us/frame': time((k) => mulawEncode(pcm.subarray((k % frames) * 160, (k % frames) * 160 + 160), outU)), 'decode us/frame': time((k) => mulawDecode(ulaw.subarray((k % frames) * 160, (k % frames) * 160 + 160), outP)) },
-    { codec: 'alawmulaw 6.0.0', 'encode us/frame': time((k) => refMulaw.encode(pcm.subarray((k % frames) * 160, (k % frames) * 160 + 160))), 'decode us/frame': time((k) => refMulaw.decode(ulaw.subarray((k % frames) * 160, (k % frames) * 160 + 160))) },
+    {
+      codec: 'table (src/audio/mulaw.ts)',
+      'encode us/frame': time((k) => mulawEncode(pcm.subarray((k % frames) * 160, (k % frames) * 160 + 160), outU)),
+      'decode us/frame': time((k) => mulawDecode(ulaw.subarray((k % frames) * 160, (k % frames) * 160 + 160), outP)),
+    },
+    {
+      codec: 'alawmulaw 6.0.0',
+      'encode us/frame': time((k) => refMulaw.encode(pcm.subarray((k % frames) * 160, (k % frames) * 160 + 160))),
+      'decode us/frame': time((k) => refMulaw.decode(ulaw.subarray((k % frames) * 160, (k % frames) * 160 + 160))),
+    },
   ];
 }
 

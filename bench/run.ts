@@ -155,7 +155,9 @@ async function main(): Promise<void> {
       };
       console.log(`\nmax calls within the SLO on ${services.pinned ? 'one connector core' : `${cores} cores`}: ${max}${floor ? `; floor: ${floorMax ?? 0}` : ''}`);
     } else {
-      console.log(`\nload: ${base.calls} calls (${Math.round(base.mix16k * 100)}% 16 kHz), ${base.route}, ${base.durationS} s measured after ${base.warmupS} s warm-up; emulator delay ${base.emulatorDelayMs} ms, replies ${base.replyMs} ms; connector ${services.pinned ? `pinned to core ${base.pinCore}` : 'not pinned'}`);
+      console.log(
+        `\nload: ${base.calls} calls (${Math.round(base.mix16k * 100)}% 16 kHz), ${base.route}, ${base.durationS} s measured after ${base.warmupS} s warm-up; emulator delay ${base.emulatorDelayMs} ms, replies ${base.replyMs} ms; connector ${services.pinned ? `pinned to core ${base.pinCore}` : 'not pinned'}`,
+      );
       let r = await runLoad(base, services);
       if (floor) {
         await pause();

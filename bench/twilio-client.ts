@@ -14,7 +14,16 @@ const N = Number(process.env.N ?? 3000);
 const ACCOUNT = 'AC' + '0'.repeat(32);
 const TOKEN = 'bench-token';
 const SID = 'CH' + '1'.repeat(32);
-const REPLY = JSON.stringify({ sid: 'IM' + '2'.repeat(32), account_sid: ACCOUNT, conversation_sid: SID, index: 1, author: 'bot', body: 'What day do you want the roses to be picked up?', attributes: '{}', date_created: new Date().toISOString() });
+const REPLY = JSON.stringify({
+  sid: 'IM' + '2'.repeat(32),
+  account_sid: ACCOUNT,
+  conversation_sid: SID,
+  index: 1,
+  author: 'bot',
+  body: 'What day do you want the roses to be picked up?',
+  attributes: '{}',
+  date_created: new Date().toISOString(),
+});
 
 async function measure(name: string, once: () => Promise<void>): Promise<Record<string, number | string>> {
   for (let i = 0; i < 200; i++) await once(); // warm-up (JIT, connection)
@@ -51,26 +60,36 @@ async function main(): Promise<void> {
   const body = new URLSearchParams({ Author: 'bot', Body: 'What day do you want the roses to be picked up?' }).toString();
   results.push(
     await measure('fetch (undici) by hand', async () => {
-      const r = await fetch(`${base}/conversations.twilio.com/v1/Conversations/${SID}/Messages`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' }, body });
+      const r = await fetch(`${base}/conversations.twilio.com/v1/Conversations/${SID}/Messages`, {
+        method: 'POST',
+        headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      });
       await r.json();
     }),
   );
   const agent = new http.Agent({ keepAlive: true });
   results.push(
-    await measure('node:http by hand (keep-alive agent)', () =>
-      new Promise<void>((resolve, reject) => {
-        const req = http.request(`${base}/conversations.twilio.com/v1/Conversations/${SID}/Messages`, { method: 'POST', agent, headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } }, (res) => {
-          let s = '';
-          res.setEncoding('utf8');
-          res.on('data', (c: string) => (s += c));
-          res.on('end', () => {
-            JSON.parse(s);
-            resolve();
-          });
-        });
-        req.on('error', reject);
-        req.end(body);
-      }),
+    await measure(
+      'node:http by hand (keep-alive agent)',
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const req = http.request(
+            `${base}/conversations.twilio.com/v1/Conversations/${SID}/Messages`,
+            { method: 'POST', agent, headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } },
+            (res) => {
+              let s = '';
+              res.setEncoding('utf8');
+              res.on('data', (c: string) => (s += c));
+              res.on('end', () => {
+                JSON.parse(s);
+                resolve();
+              });
+            },
+          );
+          req.on('error', reject);
+          req.end(body);
+        }),
     ),
   );
   agent.destroy();

@@ -42,7 +42,13 @@ for (const id of values.only!.split(',')) {
   const one = run(id, 1);
   const two = run(id, 2);
   const perSecond = (two.instructions - one.instructions) / one.speechSeconds;
-  rows.push({ voice: id, speechSecondsPerPass: Math.round(one.speechSeconds * 100) / 100, totalOnePass: one.instructions, totalTwoPasses: two.instructions, megaInstructionsPerSpeechSecond: Math.round(perSecond / 1e5) / 10 });
+  rows.push({
+    voice: id,
+    speechSecondsPerPass: Math.round(one.speechSeconds * 100) / 100,
+    totalOnePass: one.instructions,
+    totalTwoPasses: two.instructions,
+    megaInstructionsPerSpeechSecond: Math.round(perSecond / 1e5) / 10,
+  });
   console.error(`${id}: ${(perSecond / 1e6).toFixed(1)} M instructions per second of speech`);
 }
 table(rows);

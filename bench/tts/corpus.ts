@@ -46,8 +46,5 @@ export function corpus(): CorpusItem[] {
       if (message) prompts.add(message);
     }
   }
-  return [
-    ...[...prompts].map((text, i) => ({ id: `bot-${i + 1}`, text, bot: true })),
-    ...HARVARD_1.map((text, i) => ({ id: `harvard-1.${i + 1}`, text, bot: false })),
-  ];
+  return [...[...prompts].map((text, i) => ({ id: `bot-${i + 1}`, text, bot: true })), ...HARVARD_1.map((text, i) => ({ id: `harvard-1.${i + 1}`, text, bot: false }))];
 }

@@ -60,10 +60,22 @@ const SCRIPTS: string[][][] = [
 
 /** Four background talkers for babble (voices not used by the callers). */
 const BABBLE_TALKERS: { voice: Voice; text: string }[] = [
-  { voice: { id: 'en-us+m1', wpm: 165, pitch: 45 }, text: 'the weather today will be mostly sunny with a few clouds in the afternoon and a light breeze from the west while temperatures stay mild through the evening and into the night' },
-  { voice: { id: 'en+f4', wpm: 180, pitch: 65 }, text: 'after the meeting we walked down to the harbour and watched the boats come in one by one until the sun went down behind the hills and the lights came on' },
-  { voice: { id: 'en-GB-x-rp+m5', wpm: 150, pitch: 35 }, text: 'in the second half the visitors pressed forward and the home side defended deep but a late corner was headed in and the crowd went quiet for a moment' },
-  { voice: { id: 'en-US-nyc+f1', wpm: 190, pitch: 55 }, text: 'she said the bakery on the corner sells the best bread in town and if you get there early enough you can still buy the warm rolls before they run out' },
+  {
+    voice: { id: 'en-us+m1', wpm: 165, pitch: 45 },
+    text: 'the weather today will be mostly sunny with a few clouds in the afternoon and a light breeze from the west while temperatures stay mild through the evening and into the night',
+  },
+  {
+    voice: { id: 'en+f4', wpm: 180, pitch: 65 },
+    text: 'after the meeting we walked down to the harbour and watched the boats come in one by one until the sun went down behind the hills and the lights came on',
+  },
+  {
+    voice: { id: 'en-GB-x-rp+m5', wpm: 150, pitch: 35 },
+    text: 'in the second half the visitors pressed forward and the home side defended deep but a late corner was headed in and the crowd went quiet for a moment',
+  },
+  {
+    voice: { id: 'en-US-nyc+f1', wpm: 190, pitch: 55 },
+    text: 'she said the bakery on the corner sells the best bread in town and if you get there early enough you can still buy the warm rolls before they run out',
+  },
 ];
 
 /** Trims digital silence from synthesized speech: first and last sample above -54 dB re its peak. */

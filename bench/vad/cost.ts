@@ -61,7 +61,11 @@ export function instructionsPerFrame(subject: CostSubject, rateHz: number, n: nu
   const run = (frames: number): number | undefined => {
     // --single-threaded: no concurrent JIT or GC threads. Repeats of one measurement agree within
     // ~1 %, but JIT tiering still moves the difference between subjects (docs/audio.md).
-    const r = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded', '--import', 'tsx', fileURLToPath(import.meta.url), subject, String(rateHz), String(frames)], { encoding: 'utf8' });
+    const r = spawnSync(
+      'valgrind',
+      ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded', '--import', 'tsx', fileURLToPath(import.meta.url), subject, String(rateHz), String(frames)],
+      { encoding: 'utf8' },
+    );
     const m = /Collected : (\d+)/.exec(r.stderr ?? '');
     return m ? Number(m[1]) : undefined;
   };

@@ -61,7 +61,10 @@ export function espeakPackage(): string {
  * package version, so a second corpus build does not synthesize again.
  */
 export async function speak(text: string, voice: Voice, cacheDir: string): Promise<Int16Array> {
-  const key = createHash('sha256').update(JSON.stringify([espeakPackage(), 'fresh instance, frozen clock', text, voice])).digest('hex').slice(0, 24);
+  const key = createHash('sha256')
+    .update(JSON.stringify([espeakPackage(), 'fresh instance, frozen clock', text, voice]))
+    .digest('hex')
+    .slice(0, 24);
   const file = join(cacheDir, `${key}.pcm`);
   if (existsSync(file)) {
     const b = readFileSync(file);

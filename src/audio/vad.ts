@@ -35,7 +35,11 @@ class FvadScorer implements VadScorer {
   private readonly ptr: number;
   private readonly samples: number;
 
-  constructor(private readonly m: FvadModule, mode: number, rateHz: number) {
+  constructor(
+    private readonly m: FvadModule,
+    mode: number,
+    rateHz: number,
+  ) {
     this.handle = m._fvad_new();
     if (m._fvad_set_mode(this.handle, mode) !== 0 || m._fvad_set_sample_rate(this.handle, rateHz) !== 0) {
       m._fvad_free(this.handle);
@@ -72,7 +76,10 @@ class NodeVadScorer implements VadScorer {
   private busy = false;
   private closed = false;
 
-  constructor(private readonly vad: NodeVad, private readonly rateHz: number) {}
+  constructor(
+    private readonly vad: NodeVad,
+    private readonly rateHz: number,
+  ) {}
 
   score(frame: Int16Array, done: (speech: boolean, frame: Int16Array) => void): void {
     if (this.closed) return;

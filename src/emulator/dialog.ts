@@ -133,7 +133,7 @@ export class DialogEngine {
 
   private begin(state: DialogState, def: IntentDef, text: string, score: number): Turn {
     const slots: Record<string, string | null> = {};
-    for (const s of def.slots) slots[s.name] = text ? matchSlot(this.bot, s, text, this.today()) ?? null : null;
+    for (const s of def.slots) slots[s.name] = text ? (matchSlot(this.bot, s, text, this.today()) ?? null) : null;
     state.intent = { name: def.name, slots, state: 'InProgress', confirmationState: 'None' };
     return this.advance(state, def, text, score);
   }

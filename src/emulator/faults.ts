@@ -1,11 +1,5 @@
 /** A fault injected into the next matching requests (docs/emulator.md). */
-export type Fault =
-  | { type: 'throttle' }
-  | { type: 'error'; status: 500 | 502 | 503 }
-  | { type: 'accessDenied' }
-  | { type: 'reset' }
-  | { type: 'hang' }
-  | { type: 'dropStream'; afterTurns?: number };
+export type Fault = { type: 'throttle' } | { type: 'error'; status: 500 | 502 | 503 } | { type: 'accessDenied' } | { type: 'reset' } | { type: 'hang' } | { type: 'dropStream'; afterTurns?: number };
 
 /** A fault and how many requests it applies to (-1: every request). */
 export interface FaultRule {

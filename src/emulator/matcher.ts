@@ -23,7 +23,18 @@ function containsPhrase(words: string[], phrase: string): boolean {
 
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 const NUMBER_WORDS: Record<string, number> = {
-  one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
 };
 
 function isoDate(d: Date): string {
@@ -120,4 +131,3 @@ export function rankIntents(bot: BotDef, text: string, today: Date): { intent: I
   // Stable: among equal scores the intent declared first wins.
   return ranked.sort((a, b) => b.score - a.score);
 }
-

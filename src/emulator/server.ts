@@ -172,4 +172,3 @@ export async function createEmulator(opts: EmulatorOptions = {}): Promise<Emulat
     },
   };
 }
-

@@ -220,22 +220,17 @@ function fail(code: AuthFailure['code'], message: string): AuthFailure {
 
 /** `YYYYMMDDTHHMMSSZ` for a date. */
 export function amzDate(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /**
  * Chunk signature of one event (protocols.md §4.7):
  * HMAC(signingKey, "AWS4-HMAC-SHA256-PAYLOAD\n" + date + scope + prior + sha(:date header) + sha(payload)).
  */
-export function eventSignature(
-  secret: string,
-  region: string,
-  date: Date,
-  priorSignature: string,
-  encodedDateHeader: Uint8Array,
-  payload: Uint8Array,
-  service = 'lex',
-): string {
+export function eventSignature(secret: string, region: string, date: Date, priorSignature: string, encodedDateHeader: Uint8Array, payload: Uint8Array, service = 'lex'): string {
   const full = amzDate(date);
   const shortDate = full.slice(0, 8);
   const stringToSign = [

@@ -60,7 +60,12 @@ export async function putSessionV2(core: LexCore, x: Exchange, op: V2Operation):
   const bad = applyStateAtomically(engine, s, input.sessionState);
   if (bad) return writeError(x.res, 400, 'ValidationException', bad);
   const turn = engine.resume(s.dialog);
-  if (messages?.length) turn.message = messages.map((m) => m.content ?? '').filter(Boolean).join(' ') || undefined;
+  if (messages?.length)
+    turn.message =
+      messages
+        .map((m) => m.content ?? '')
+        .filter(Boolean)
+        .join(' ') || undefined;
   recordTurn(s, turn, x.requestId);
   const headers: Record<string, string> = {
     'x-amz-lex-session-id': op.sessionId,

@@ -20,7 +20,8 @@ interface Python {
 
 /** A Python with boto3 whose botocore knows `lexv2-runtime`: `BOTO3_PYTHON`, else Debian's, else PATH's. */
 function findPython(): Python | undefined {
-  const probe = 'import boto3, botocore.session, json; print(json.dumps({"boto3": boto3.__version__, "botocore": botocore.__version__, "v2": "lexv2-runtime" in botocore.session.get_session().get_available_services()}))';
+  const probe =
+    'import boto3, botocore.session, json; print(json.dumps({"boto3": boto3.__version__, "botocore": botocore.__version__, "v2": "lexv2-runtime" in botocore.session.get_session().get_available_services()}))';
   const candidates = process.env.BOTO3_PYTHON ? [process.env.BOTO3_PYTHON] : ['/usr/bin/python3', 'python3'];
   for (const path of candidates) {
     const r = spawnSync(path, ['-B', '-c', probe], { encoding: 'utf8', timeout: 30_000 });
@@ -71,10 +72,14 @@ describe.skipIf(!python)('Lex emulator conformance with a second client: boto3/b
     console.log(`boto3 conformance checks run: ${JSON.stringify(counted)}`);
   });
 
-  it.each(AREAS)('%s: every check passes', async (area) => {
-    const out = await run(python!, emu.url, area);
-    counted[area] = out.checks.length;
-    expect(out.checks.length).toBeGreaterThan(0);
-    expect(out.checks.filter((c) => !c.ok)).toEqual([]);
-  }, 180_000);
+  it.each(AREAS)(
+    '%s: every check passes',
+    async (area) => {
+      const out = await run(python!, emu.url, area);
+      counted[area] = out.checks.length;
+      expect(out.checks.length).toBeGreaterThan(0);
+      expect(out.checks.filter((c) => !c.ok)).toEqual([]);
+    },
+    180_000,
+  );
 });

@@ -25,20 +25,32 @@ type Stack = { addRelativeTo: (mw: FinalizeRequestMiddleware<object, object>, o:
  */
 function tamper(stack: Stack, how: { swapTo?: string; signEmpty?: boolean }): void {
   let saved: unknown;
-  const body = (f: (req: { body?: unknown }) => void): FinalizeRequestMiddleware<object, object> => (next) => (args) => {
-    f(args.request as { body?: unknown });
-    return next(args);
-  };
+  const body =
+    (f: (req: { body?: unknown }) => void): FinalizeRequestMiddleware<object, object> =>
+    (next) =>
+    (args) => {
+      f(args.request as { body?: unknown });
+      return next(args);
+    };
   if (how.signEmpty) {
-    stack.addRelativeTo(body((r) => ((saved = r.body), (r.body = ''))), { relation: 'before', toMiddleware: 'awsAuthMiddleware', name: 'signEmpty' });
-    stack.addRelativeTo(body((r) => (r.body = saved)), { relation: 'after', toMiddleware: 'awsAuthMiddleware', name: 'sendReal' });
+    stack.addRelativeTo(
+      body((r) => ((saved = r.body), (r.body = ''))),
+      { relation: 'before', toMiddleware: 'awsAuthMiddleware', name: 'signEmpty' },
+    );
+    stack.addRelativeTo(
+      body((r) => (r.body = saved)),
+      { relation: 'after', toMiddleware: 'awsAuthMiddleware', name: 'sendReal' },
+    );
   }
   if (how.swapTo !== undefined) {
     const swapTo = how.swapTo;
-    stack.addRelativeTo(body((r) => {
-      expect(Buffer.byteLength(String(r.body))).toBe(Buffer.byteLength(swapTo));
-      r.body = swapTo;
-    }), { relation: 'after', toMiddleware: 'awsAuthMiddleware', name: 'swapBody' });
+    stack.addRelativeTo(
+      body((r) => {
+        expect(Buffer.byteLength(String(r.body))).toBe(Buffer.byteLength(swapTo));
+        r.body = swapTo;
+      }),
+      { relation: 'after', toMiddleware: 'awsAuthMiddleware', name: 'swapBody' },
+    );
   }
 }
 

@@ -2,12 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import { PostContentCommand } from '@aws-sdk/client-lex-runtime-service';
-import {
-  RecognizeUtteranceCommand,
-  StartConversationCommand,
-  type StartConversationRequestEventStream,
-  type StartConversationResponseEventStream,
-} from '@aws-sdk/client-lex-runtime-v2';
+import { RecognizeUtteranceCommand, StartConversationCommand, type StartConversationRequestEventStream, type StartConversationResponseEventStream } from '@aws-sdk/client-lex-runtime-v2';
 import { createEmulator, type Emulator } from '../../src/emulator/server.js';
 import { synthesize } from '../../src/audio/speech-synth.js';
 import { asInt16 } from '../../src/audio/pcm.js';
@@ -183,6 +178,10 @@ describe.skipIf(missing !== undefined)('an independent recogniser understands th
   });
 
   it('reports what it heard (for the record)', () => {
-    console.log(`emulator-voice WER: ${Object.entries(scored).map(([k, v]) => `${k} ${(100 * v.wer).toFixed(1)} %`).join(', ')}`);
+    console.log(
+      `emulator-voice WER: ${Object.entries(scored)
+        .map(([k, v]) => `${k} ${(100 * v.wer).toFixed(1)} %`)
+        .join(', ')}`,
+    );
   });
 });

@@ -6,6 +6,9 @@ import { speakable } from './speakable.js';
 import type { Voice } from './voice.js';
 import { runWasiCommand } from './wasi.js';
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]+/g;
+
 /** Flite's built-in voices: `kal` is an 8 kHz diphone voice, `kal16` a 16 kHz one; `slt`, `rms`, `awb` are 16 kHz clustergen voices. */
 export type FliteVoiceId = 'kal' | 'kal16' | 'slt' | 'rms' | 'awb';
 
@@ -90,8 +93,7 @@ export class FliteVoice implements Voice {
   }
 
   async synthesize(text: string, rateHz: number): Promise<Int16Array> {
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes
-    const words = speakable(text).replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+    const words = speakable(text).replace(CONTROL_CHARACTERS, ' ').trim();
     if (!words) return new Int16Array(0);
     const speech = renderFlite(await loadFliteModule(), this.voice, words);
     return resampleAll(this.resamplers, speech.pcm, speech.rateHz, rateHz);

@@ -80,7 +80,11 @@ export function runWasiCommand(module: WebAssembly.Module, args: string[]): Wasi
   const imports = {
     args_sizes_get(countPtr: number, sizePtr: number): number {
       dv().setUint32(countPtr, argv.length, true);
-      dv().setUint32(sizePtr, argv.reduce((n, a) => n + a.length, 0), true);
+      dv().setUint32(
+        sizePtr,
+        argv.reduce((n, a) => n + a.length, 0),
+        true,
+      );
       return ERRNO_SUCCESS;
     },
     args_get(argvPtr: number, bufPtr: number): number {
