@@ -39,6 +39,8 @@ interface Slot {
   /** Unexpected exits in a row (restart-policy.ts). */
   crashes: number;
   restart?: NodeJS.Timeout;
+  /** Sent SIGTERM by a stop before it listened: it had no call, so that signal ending it is a clean stop. */
+  stoppedStarting?: boolean;
 }
 
 interface PrimaryDeps {
@@ -112,7 +114,10 @@ export class ClusterPrimary implements MetricsSource {
     if (live.length === 0) return this.deps.onStopped(this.failed);
     for (const s of live) {
       if (s.listening) this.send(s.worker as Worker, { type: 'lexconn:drain' });
-      else s.worker?.process.kill('SIGTERM');
+      else {
+        s.stoppedStarting = true;
+        s.worker?.process.kill('SIGTERM');
+      }
     }
     const { drainTimeoutMs, limits } = this.deps.config;
     this.killTimer = setTimeout(() => this.killStragglers(), drainTimeoutMs + limits.closeTimeoutMs + KILL_MARGIN_MS);
@@ -120,7 +125,7 @@ export class ClusterPrimary implements MetricsSource {
 
   private fork(slot: Slot): void {
     const worker = cluster.fork(this.deps.env);
-    Object.assign(slot, { worker, listening: false, active: 0, startedAt: Date.now(), restart: undefined });
+    Object.assign(slot, { worker, listening: false, active: 0, startedAt: Date.now(), restart: undefined, stoppedStarting: false });
     worker.on('message', (m: unknown) => this.onMessage(slot, worker, m));
     worker.on('exit', (code: number | null, signal: string | null) => this.onExit(slot, worker, code, signal));
     worker.on('error', (err: Error) => this.deps.logger.warn({ err, worker: worker.id }, 'worker channel error'));
@@ -198,7 +203,7 @@ export class ClusterPrimary implements MetricsSource {
     // Its pending scrapes go on without it: what it counted left with it.
     for (const [id, c] of this.collects) if (c.worker === worker.id) this.settleCollect(id, []);
     const info: ExitInfo = { worker: worker.id, pid: worker.process.pid, code, signal };
-    if (this.stopping) return this.onStopExit(info, lost);
+    if (this.stopping) return this.onStopExit(info, lost, slot.stoppedStarting === true);
     if (this.starting) {
       this.deps.logger.error(info, 'worker exited before listening: stopping');
       this.failed = true;
@@ -212,9 +217,9 @@ export class ClusterPrimary implements MetricsSource {
     slot.restart = setTimeout(() => this.fork(slot), restartInMs);
   }
 
-  /** A worker gone during a stop: clean when it drained and exited 0. */
-  private onStopExit(info: ExitInfo, lost: number): void {
-    if (info.code === 0) this.deps.logger.info(info, 'worker stopped');
+  /** A worker gone during a stop: clean when it drained and exited 0, or was still starting and ended by the stop's SIGTERM. */
+  private onStopExit(info: ExitInfo, lost: number, stoppedStarting: boolean): void {
+    if (info.code === 0 || (stoppedStarting && info.signal === 'SIGTERM' && lost === 0)) this.deps.logger.info(info, 'worker stopped');
     else {
       this.failed = true;
       this.deps.metrics.callsLost.inc(lost);

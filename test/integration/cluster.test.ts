@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VonagePhone } from '../../src/phones/vonage-phone.js';
 import { utterance } from '../helpers/audio.js';
@@ -202,6 +203,45 @@ describe('WORKERS=2, a worker that does not drain', () => {
         for (const pid of [stuck, proc.proc.pid]) {
           try {
             process.kill(Number(pid), 'SIGKILL');
+          } catch {
+            // already gone
+          }
+        }
+      }
+    },
+    SLOW,
+  );
+});
+
+/** The primary's child processes (its workers), from Linux's /proc. */
+const childrenOf = (pid: number): number[] => readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+
+describe.skipIf(!existsSync('/proc/self/task'))('WORKERS=2, SIGTERM while a replacement worker starts', () => {
+  it(
+    'stops the starting worker without calling it a failed drain: it had no call, the primary exits 0',
+    async () => {
+      const proc = await startProcess(CLUSTER_ENV);
+      const [victim, other] = logs(proc, 'worker listening').map((w) => Number(w.pid));
+      let replacement = 0;
+      try {
+        process.kill(victim, 'SIGKILL');
+        await until(() => {
+          replacement = childrenOf(Number(proc.proc.pid)).find((pid) => pid !== victim && pid !== other) ?? 0;
+          return replacement !== 0;
+        });
+        // Held before it can listen; the primary's SIGTERM waits for it as a pending signal.
+        process.kill(replacement, 'SIGSTOP');
+        const from = proc.lines.length;
+        proc.proc.kill('SIGTERM');
+        await until(() => logs(proc, 'shutting down', from).some((l) => l.workers !== undefined));
+        process.kill(replacement, 'SIGCONT');
+        expect(await proc.exit).toBe(0);
+        expect(logs(proc, 'worker did not drain cleanly')).toEqual([]);
+        expect(logs(proc, 'all workers stopped')).toEqual([expect.objectContaining({ exitCode: 0 })]);
+      } finally {
+        for (const pid of [replacement, other, proc.proc.pid]) {
+          try {
+            if (pid) process.kill(Number(pid), 'SIGKILL');
           } catch {
             // already gone
           }
