@@ -216,6 +216,15 @@ describe('WORKERS=2, a worker that does not drain', () => {
 /** The primary's child processes (its workers), from Linux's /proc. */
 const childrenOf = (pid: number): number[] => readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
 
+/** Whether `pid` has exec'd as one of our workers (its environment carries the worker marker; before exec it is the primary's). */
+function hasExecedWorker(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes('LEXCONN_CLUSTER_WORKER=1');
+  } catch {
+    return false;
+  }
+}
+
 describe.skipIf(!existsSync('/proc/self/task'))('WORKERS=2, SIGTERM while a replacement worker starts', () => {
   it(
     'stops the starting worker without calling it a failed drain: it had no call, the primary exits 0',
@@ -225,8 +234,10 @@ describe.skipIf(!existsSync('/proc/self/task'))('WORKERS=2, SIGTERM while a repl
       let replacement = 0;
       try {
         process.kill(victim, 'SIGKILL');
+        // The replacement once it runs the worker's own program: stopped between fork and exec, it
+        // would hold the primary inside its synchronous spawn (libuv waits for the exec), signals unhandled.
         await until(() => {
-          replacement = childrenOf(Number(proc.proc.pid)).find((pid) => pid !== victim && pid !== other) ?? 0;
+          replacement = childrenOf(Number(proc.proc.pid)).find((pid) => pid !== victim && pid !== other && hasExecedWorker(pid)) ?? 0;
           return replacement !== 0;
         });
         // Held before it can listen; the primary's SIGTERM waits for it as a pending signal.
