@@ -42,7 +42,7 @@ let emulatorUrl: string;
 let callsMade = 0;
 
 beforeAll(async () => {
-  app = await startProcess(CLUSTER_ENV);
+  app = await startCluster(CLUSTER_ENV);
   emulatorUrl = String(logs(app, 'embedded Lex emulator is the Lex back-end (set LEX_ENDPOINT_URL or EMBEDDED_EMULATOR=false for AWS)')[0]?.emulator);
 }, SLOW);
 afterAll(() => {
@@ -59,6 +59,16 @@ async function call(sessionId: string): Promise<void> {
   phone.hangUp();
   expect((await phone.closed).code).toBe(1000);
   callsMade++;
+}
+
+/**
+ * The real process with WORKERS=2, once both workers have said so too: each worker writes its own
+ * "worker listening" line to the shared stdout, which may come after the primary's "listening".
+ */
+async function startCluster(env: Record<string, string>): Promise<ConnectorProcess> {
+  const proc = await startProcess(env);
+  await until(() => logs(proc, 'worker listening').length >= 2);
+  return proc;
 }
 
 describe('WORKERS=2 (node:cluster, the real process)', () => {
@@ -163,7 +173,7 @@ describe('WORKERS=2 with METRICS_PORT', () => {
   it(
     'serves the sum on the primary’s metrics port only, behind the token',
     async () => {
-      const proc = await startProcess({ ...CLUSTER_ENV, METRICS_PORT: '0' });
+      const proc = await startCluster({ ...CLUSTER_ENV, METRICS_PORT: '0' });
       try {
         const port = logs(proc, 'lex connector listening')[0]?.metricsPort;
         expect(typeof port).toBe('number');
@@ -189,7 +199,7 @@ describe('WORKERS=2, a worker that does not drain', () => {
   it(
     'is killed after DRAIN_TIMEOUT_MS + CLOSE_TIMEOUT_MS + the margin, and the primary exits 1',
     async () => {
-      const proc = await startProcess({ ...CLUSTER_ENV, DRAIN_TIMEOUT_MS: '0', CLOSE_TIMEOUT_MS: '100' });
+      const proc = await startCluster({ ...CLUSTER_ENV, DRAIN_TIMEOUT_MS: '0', CLOSE_TIMEOUT_MS: '100' });
       const [stuck, other] = logs(proc, 'worker listening').map((w) => Number(w.pid));
       try {
         // A stopped process reads no message: it cannot drain.
@@ -229,7 +239,7 @@ describe.skipIf(!existsSync('/proc/self/task'))('WORKERS=2, SIGTERM while a repl
   it(
     'stops the starting worker without calling it a failed drain: it had no call, the primary exits 0',
     async () => {
-      const proc = await startProcess(CLUSTER_ENV);
+      const proc = await startCluster(CLUSTER_ENV);
       const [victim, other] = logs(proc, 'worker listening').map((w) => Number(w.pid));
       let replacement = 0;
       try {
