@@ -29,6 +29,11 @@ function withEmulator(config: Config, url: string): Config {
   };
 }
 
+/** The fields of the 'lex connector listening' line (single process and cluster primary alike). */
+export function listeningFields(config: Config, port: number, lexUrl = config.lexEndpointUrl): Record<string, unknown> {
+  return { port, lex: lexUrl ?? 'AWS regional endpoints', phone: config.phonePage ? `http://localhost:${port}/phone` : undefined };
+}
+
 /** What `serveConnector` runs. */
 export interface ServeOptions {
   config: Config;
@@ -58,7 +63,7 @@ export async function serveConnector({ config: base, logger, link }: ServeOption
     logger.info({ port }, 'worker listening');
     link.listening(port);
   } else {
-    logger.info({ port, lex: config.lexEndpointUrl ?? 'AWS regional endpoints', phone: config.phonePage ? `http://localhost:${port}/phone` : undefined }, 'lex connector listening');
+    logger.info(listeningFields(config, port), 'lex connector listening');
   }
 
   let stopping = false;

@@ -9,7 +9,7 @@ import type { MetricsSource } from '../metrics.js';
 import { createMetricsHandler } from '../server/http-routes.js';
 import { createHttpServer } from '../server/http-server.js';
 import { listen } from '../server/listen.js';
-import { startEmbeddedEmulator, wantsEmbeddedEmulator } from '../serve.js';
+import { listeningFields, startEmbeddedEmulator, wantsEmbeddedEmulator } from '../serve.js';
 import { asWorkerMessage, type PrimaryMessage } from './messages.js';
 import { PrimaryMetrics } from './primary-metrics.js';
 import { nextCrashCount, restartDelayMs } from './restart-policy.js';
@@ -278,6 +278,5 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
   process.on('SIGTERM', () => primary.stop('SIGTERM'));
   process.on('SIGINT', () => primary.stop('SIGINT'));
   const port = await primary.start();
-  const lex = config.lexEndpointUrl ?? emulator?.url ?? 'AWS regional endpoints';
-  logger.info({ port, workers: config.workers, lex, phone: config.phonePage ? `http://localhost:${port}/phone` : undefined, metricsPort }, 'lex connector listening');
+  logger.info({ ...listeningFields(config, port, config.lexEndpointUrl ?? emulator?.url), workers: config.workers, metricsPort }, 'lex connector listening');
 }
